@@ -7,3 +7,4 @@ pub mod assign;
 mod error;
 
 pub use error::{Error, InputError, InputErrors, Result};
+pub mod model;

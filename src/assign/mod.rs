@@ -8,7 +8,9 @@ use crate::error::{Error, Result};
 pub const MAX_WEIGHT: i64 = 1 << 32;
 
 /// What the solver optimises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Objective {
@@ -82,6 +84,10 @@ impl Assignment {
     }
     /// The right vertex assigned to `left`, if any.
     pub fn right_of(&self, left: usize) -> Option<usize> {
-        self.right_of.get(left).copied().flatten().map(|r| r as usize)
+        self.right_of
+            .get(left)
+            .copied()
+            .flatten()
+            .map(|r| r as usize)
     }
 }
