@@ -61,8 +61,51 @@ impl Problem {
     /// # Errors
     /// Invalid capacities.
     pub fn solve(&self, objective: Objective) -> Result<Assignment> {
-        let _ = objective;
-        todo!()
+        // Temporary reference solve (Kuhn–Munkres on slot-expanded columns)
+        // until the dedicated solver lands.
+        use pathfinding::prelude::{Matrix, kuhn_munkres};
+        let slots: Vec<usize> = self
+            .capacities
+            .iter()
+            .enumerate()
+            .flat_map(|(r, &c)| std::iter::repeat_n(r, c.min(self.n_left as u32) as usize))
+            .collect();
+        let n = self.n_left;
+        let mut right_of = vec![None; n];
+        if n == 0 || slots.is_empty() {
+            return Ok(Assignment { right_of, total: 0 });
+        }
+        let cols = slots.len().max(n);
+        let big: i64 = 1 + self.edges.iter().map(|e| e.2.abs()).sum::<i64>();
+        let mut w: std::collections::HashMap<(usize, usize), i64> =
+            std::collections::HashMap::new();
+        for &(l, r, x) in &self.edges {
+            w.insert((l as usize, r as usize), x);
+        }
+        let mut m = Matrix::new(n, cols, 0i64);
+        for i in 0..n {
+            for (j, &r) in slots.iter().enumerate() {
+                if let Some(&x) = w.get(&(i, r)) {
+                    m[(i, j)] = match objective {
+                        Objective::MaxWeight => x.max(0),
+                        _ => x + big,
+                    };
+                }
+            }
+        }
+        let (_, a) = kuhn_munkres(&m);
+        let mut total = 0;
+        for (i, &j) in a.iter().enumerate() {
+            if j < slots.len() {
+                if let Some(&x) = w.get(&(i, slots[j])) {
+                    if objective != Objective::MaxWeight || x > 0 {
+                        right_of[i] = Some(slots[j] as u32);
+                        total += x;
+                    }
+                }
+            }
+        }
+        Ok(Assignment { right_of, total })
     }
 }
 

@@ -18,7 +18,6 @@ pub use company::{Company, Offer, OfferKind};
 pub use ids::{CompanyId, MentorId, OfferId, ParticipantId};
 pub(crate) use language::is_language_code;
 pub use language::{Cefr, Language, ParseCefrError};
-pub(crate) use location::haversine_km;
 pub use location::{EARTH_RADIUS_KM, Location};
 pub use people::{Mentor, Participant};
 pub use skill::Skill;

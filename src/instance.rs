@@ -1,0 +1,1068 @@
+//! Validation and interning: the only way to an [`Instance`].
+//!
+//! An [`Instance`] exists only after every record has been checked. All
+//! problems are collected and reported at once, each naming the record, the
+//! field and the value. Strings are interned once into dense integer ids, in
+//! sorted order so that the ids do not depend on input order; availability
+//! becomes a [`WeekMask`] bitset. The engine reads only these compiled arrays.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::error::{Error, InputError, InputErrors, Result};
+use crate::model::{
+    self, Company, InstanceData, Language, Location, MAX_CAPACITY, Mentor, OfferKind, PairRef,
+    Participant, Skill, WeekMask,
+};
+
+/// Largest accepted travel radius in km: half the earth's circumference.
+pub const MAX_TRAVEL_KM: f64 = 20_038.0;
+
+/// Largest accepted `waiting_days` (100 years; more is a typo).
+pub const MAX_WAITING_DAYS: u32 = 36_525;
+
+/// A validated, interned instance: what [`Matcher::run`](crate::Matcher::run) reads.
+///
+/// Build one with [`Instance::new`] from [`InstanceData`] or with
+/// [`Instance::from_json`]. The data passed in is kept unchanged and can be
+/// read back with [`Instance::data`]; internally participants, mentors and
+/// offers are ordered by id, so results do not depend on input order.
+///
+/// ```
+/// use mentormatch::Instance;
+/// let inst = Instance::from_json(r#"{
+///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+///                     "languages": [{"code": "fr", "level": "B1"}]}],
+///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+///                "capacity": 2, "languages": [{"code": "fr", "level": "native"}]}]
+/// }"#)?;
+/// assert_eq!(inst.participant_count(), 1);
+///
+/// // Every problem is reported at once, naming record, field and value.
+/// let err = Instance::from_json(r#"{
+///   "participants": [{"id": "p-1", "location": {"lat": 91, "lon": 6}, "max_travel_km": -1}],
+///   "mentors": [{"id": "m-1", "location": {"lat": 49, "lon": 6}, "max_travel_km": 5, "capacity": 0}]
+/// }"#).unwrap_err();
+/// let msg = err.to_string();
+/// assert!(msg.contains("participant \"p-1\" field `location.lat` = 91"), "{msg}");
+/// assert!(msg.contains("participant \"p-1\" field `max_travel_km` = -1"), "{msg}");
+/// assert!(msg.contains("mentor \"m-1\" field `capacity` = 0"), "{msg}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Instance {
+    data: InstanceData,
+    /// Canonical participant index → index in `data.participants`.
+    p_order: Vec<u32>,
+    /// Canonical mentor index → index in `data.mentors`.
+    m_order: Vec<u32>,
+    /// Canonical offer index → (company index, offer index) in `data`.
+    o_order: Vec<(u32, u32)>,
+    pub(crate) participants: Vec<PartC>,
+    pub(crate) mentors: Vec<MentC>,
+    pub(crate) offers: Vec<OfferC>,
+    /// Pinned (participant, mentor) in canonical indices, sorted.
+    pub(crate) pinned_mentor: Vec<(u32, u32)>,
+    /// Pinned (participant, offer) in canonical indices, sorted.
+    pub(crate) pinned_offer: Vec<(u32, u32)>,
+    pub(crate) forbidden_mentor: HashSet<(u32, u32)>,
+    pub(crate) forbidden_offer: HashSet<(u32, u32)>,
+    p_index: HashMap<String, u32>,
+    m_index: HashMap<String, u32>,
+    o_index: HashMap<String, u32>,
+}
+
+/// A participant as the hot loops read it.
+#[derive(Debug, Clone)]
+pub(crate) struct PartC {
+    /// (language id, CEFR rank), sorted by language id.
+    pub langs: Vec<(u32, u8)>,
+    /// (skill id, level), sorted by skill id.
+    pub skills: Vec<(u32, u8)>,
+    /// Sector ids, sorted, unique.
+    pub sectors: Vec<u32>,
+    pub geo: Geo,
+    pub max_travel_km: f64,
+    pub avail: WeekMask,
+    pub seeks_mentor: bool,
+    /// Bit set of [`OfferKind::bit`].
+    pub goals: u8,
+    pub work_permit: bool,
+    pub waiting_days: u32,
+    /// Tag ids, sorted, unique.
+    pub requirements: Vec<u32>,
+}
+
+/// A mentor as the hot loops read it.
+#[derive(Debug, Clone)]
+pub(crate) struct MentC {
+    pub langs: Vec<(u32, u8)>,
+    pub skills: Vec<(u32, u8)>,
+    pub sectors: Vec<u32>,
+    pub geo: Geo,
+    pub max_travel_km: f64,
+    pub avail: WeekMask,
+    pub capacity: u32,
+    pub tags: Vec<u32>,
+}
+
+/// An offer (with its company's place and sector) as the hot loops read it.
+#[derive(Debug, Clone)]
+pub(crate) struct OfferC {
+    pub kind: OfferKind,
+    pub slots: u32,
+    pub req_skills: Vec<(u32, u8)>,
+    pub req_langs: Vec<(u32, u8)>,
+    pub schedule: WeekMask,
+    pub needs_work_permit: bool,
+    pub geo: Geo,
+    /// Sector id of the company, if it names one.
+    pub sector: Option<u32>,
+}
+
+/// A location in radians with its latitude's cosine, for fast haversine.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Geo {
+    pub lat: f64,
+    pub lon: f64,
+    pub cos_lat: f64,
+}
+
+impl Geo {
+    fn new(l: Location) -> Self {
+        let lat = l.lat.to_radians();
+        Geo {
+            lat,
+            lon: l.lon.to_radians(),
+            cos_lat: lat.cos(),
+        }
+    }
+
+    /// Great-circle distance in km (haversine, R = 6371.0088 km).
+    pub fn distance_km(&self, o: &Geo) -> f64 {
+        let dlat = o.lat - self.lat;
+        let dlon = o.lon - self.lon;
+        let a = (dlat / 2.0).sin().powi(2) + self.cos_lat * o.cos_lat * (dlon / 2.0).sin().powi(2);
+        2.0 * model::EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    }
+}
+
+/// Collects problems while validating.
+struct Check {
+    problems: Vec<InputError>,
+}
+
+impl Check {
+    fn push(
+        &mut self,
+        record: &str,
+        field: impl Into<String>,
+        value: impl ToString,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(InputError {
+            record: record.to_owned(),
+            field: field.into(),
+            value: value.to_string(),
+            message: message.into(),
+        });
+    }
+
+    fn id(&mut self, record: &str, id: &str) {
+        if id.trim().is_empty() {
+            self.push(record, "id", "\"\"", "id must not be empty");
+        }
+    }
+
+    fn location(&mut self, record: &str, field: &str, l: Location) {
+        if !l.lat.is_finite() || !(-90.0..=90.0).contains(&l.lat) {
+            self.push(
+                record,
+                format!("{field}.lat"),
+                fmt_f64(l.lat),
+                "latitude must be a finite number within -90..=90",
+            );
+        }
+        if !l.lon.is_finite() || !(-180.0..=180.0).contains(&l.lon) {
+            self.push(
+                record,
+                format!("{field}.lon"),
+                fmt_f64(l.lon),
+                "longitude must be a finite number within -180..=180",
+            );
+        }
+    }
+
+    fn radius(&mut self, record: &str, km: f64) {
+        if !km.is_finite() || !(0.0..=MAX_TRAVEL_KM).contains(&km) {
+            self.push(
+                record,
+                "max_travel_km",
+                fmt_f64(km),
+                format!("travel radius must be a finite number within 0..={MAX_TRAVEL_KM} km"),
+            );
+        }
+    }
+
+    fn skills(&mut self, record: &str, field: &str, skills: &[Skill]) {
+        let mut seen = HashSet::new();
+        for (i, s) in skills.iter().enumerate() {
+            if s.skill.trim().is_empty() {
+                self.push(
+                    record,
+                    format!("{field}[{i}].skill"),
+                    "\"\"",
+                    "skill name must not be empty",
+                );
+            }
+            if !(Skill::MIN_LEVEL..=Skill::MAX_LEVEL).contains(&s.level) {
+                self.push(
+                    record,
+                    format!("{field}[{i}].level"),
+                    s.level,
+                    "skill level must be within 1..=5",
+                );
+            }
+            if !seen.insert(s.skill.as_str()) {
+                self.push(
+                    record,
+                    format!("{field}[{i}].skill"),
+                    quote(&s.skill),
+                    "skill listed twice",
+                );
+            }
+        }
+    }
+
+    fn languages(&mut self, record: &str, field: &str, langs: &[Language]) {
+        let mut seen = HashSet::new();
+        for (i, l) in langs.iter().enumerate() {
+            if !model::is_language_code(&l.code) {
+                self.push(
+                    record,
+                    format!("{field}[{i}].code"),
+                    quote(&l.code),
+                    "language code must be an ISO 639-1 or 639-3 code: 2 or 3 lower-case letters",
+                );
+            }
+            if !seen.insert(l.code.as_str()) {
+                self.push(
+                    record,
+                    format!("{field}[{i}].code"),
+                    quote(&l.code),
+                    "language listed twice",
+                );
+            }
+        }
+    }
+
+    fn labels(&mut self, record: &str, field: &str, labels: &[String]) {
+        for (i, s) in labels.iter().enumerate() {
+            if s.trim().is_empty() {
+                self.push(record, format!("{field}[{i}]"), "\"\"", "must not be empty");
+            }
+        }
+    }
+
+    fn capacity(&mut self, record: &str, field: &str, c: u32) {
+        if !(1..=MAX_CAPACITY).contains(&c) {
+            self.push(
+                record,
+                field,
+                c,
+                format!("must be within 1..={MAX_CAPACITY}"),
+            );
+        }
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("{s:?}")
+}
+
+fn fmt_f64(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        format!("{x} (not finite)")
+    }
+}
+
+fn record(kind: &str, list: &str, i: usize, id: &str) -> String {
+    if id.trim().is_empty() {
+        format!("{list}[{i}]")
+    } else {
+        format!("{kind} {id:?}")
+    }
+}
+
+/// Sorted, unique strings → dense ids.
+struct Vocab(HashMap<String, u32>);
+
+impl Vocab {
+    fn new<'a>(words: impl Iterator<Item = &'a str>) -> Self {
+        let set: BTreeSet<&str> = words.collect();
+        Vocab(
+            set.into_iter()
+                .enumerate()
+                .map(|(i, w)| (w.to_owned(), i as u32))
+                .collect(),
+        )
+    }
+
+    fn id(&self, w: &str) -> u32 {
+        self.0[w]
+    }
+
+    fn set(&self, ws: &[String]) -> Vec<u32> {
+        let mut v: Vec<u32> = ws.iter().map(|w| self.id(w)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn skills(&self, ss: &[Skill]) -> Vec<(u32, u8)> {
+        let mut v: Vec<(u32, u8)> = ss.iter().map(|s| (self.id(&s.skill), s.level)).collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn langs(&self, ls: &[Language]) -> Vec<(u32, u8)> {
+        let mut v: Vec<(u32, u8)> = ls
+            .iter()
+            .map(|l| (self.id(&l.code), l.level.rank()))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Ids of records that failed to parse, so references to them are not
+/// reported a second time as unknown.
+#[derive(Default)]
+struct Unparsed {
+    participants: HashSet<String>,
+    mentors: HashSet<String>,
+    offers: HashSet<String>,
+}
+
+impl Instance {
+    /// Validate and intern `data`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] listing every problem found: empty or duplicate ids
+    /// (per kind; offer ids across all companies), unknown references in
+    /// `pinned`/`forbidden`, a pair naming both or neither of mentor and
+    /// offer, coordinates out of range or not finite, travel radii negative,
+    /// not finite or above [`MAX_TRAVEL_KM`], malformed language codes,
+    /// skill levels outside 1..=5, languages or skills listed twice,
+    /// capacities or slots outside 1..=[`MAX_CAPACITY`], `waiting_days` above
+    /// [`MAX_WAITING_DAYS`], a participant pinned to two mentors or two
+    /// offers, more pins than a provider's capacity, a pair both pinned and
+    /// forbidden, and a `version` other than 1. (Unknown CEFR levels, offer
+    /// kinds, malformed time ranges and unknown fields cannot exist in typed
+    /// data; [`Instance::from_json`] reports them.)
+    ///
+    /// ```
+    /// use mentormatch::model::{InstanceData, Location, Mentor};
+    /// use mentormatch::{Error, Instance};
+    /// let mut data = InstanceData::default();
+    /// data.mentors.push(Mentor::new("m-1", Location::new(49.6, 6.1), 20.0, 2));
+    /// data.mentors.push(Mentor::new("m-1", Location::new(49.6, 6.1), 20.0, 2));
+    /// let Err(Error::Invalid(problems)) = Instance::new(data) else { panic!() };
+    /// assert_eq!(problems.len(), 1);
+    /// assert_eq!(problems.iter().next().unwrap().field, "id");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(data: InstanceData) -> Result<Self> {
+        Self::build(data, &Unparsed::default(), Vec::new())
+    }
+
+    /// Parse JSON (format version 1), validate and intern it.
+    ///
+    /// Each record is read on its own, so a record that does not parse (an
+    /// unknown field such as `capactiy`, an unknown CEFR level or offer kind,
+    /// a malformed time range, a missing required field) is reported with its
+    /// id and field path, and every other record is still checked.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] when the text is not JSON or not an object;
+    /// [`Error::Invalid`] listing every problem otherwise (see [`Instance::new`]).
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let err = Instance::from_json(r#"{"participants": [], "mentors": [
+    ///   {"id": "m-1", "location": {"lat": 49, "lon": 6}, "max_travel_km": 5, "capactiy": 2}
+    /// ]}"#).unwrap_err();
+    /// assert!(err.to_string().contains("mentor \"m-1\" field `capactiy`"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Self> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Parse {
+            context: "instance JSON".into(),
+            message: e.to_string(),
+        })?;
+        Self::from_value(value)
+    }
+
+    /// Like [`Instance::from_json`], from an already parsed JSON value.
+    ///
+    /// # Errors
+    /// As [`Instance::from_json`].
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let inst = Instance::from_value(serde_json::json!({"participants": [], "mentors": []}))?;
+    /// assert_eq!(inst.mentor_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_value(value: serde_json::Value) -> Result<Self> {
+        let serde_json::Value::Object(mut obj) = value else {
+            return Err(Error::Parse {
+                context: "instance JSON".into(),
+                message: "expected an object with `participants`, `mentors`, `companies`, `pinned`, `forbidden`".into(),
+            });
+        };
+        let mut problems = Vec::new();
+        let mut unparsed = Unparsed::default();
+        let known = [
+            "version",
+            "participants",
+            "mentors",
+            "companies",
+            "pinned",
+            "forbidden",
+        ];
+        let mut keys: Vec<&String> = obj
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .collect();
+        keys.sort();
+        for k in keys {
+            problems.push(InputError {
+                record: "instance".into(),
+                field: k.clone(),
+                value: String::new(),
+                message: format!("unknown field (expected one of {})", known.join(", ")),
+            });
+        }
+        let mut data = InstanceData::default();
+        if let Some(v) = obj.remove("version") {
+            match serde_json::from_value::<u32>(v.clone()) {
+                Ok(n) => data.version = Some(n),
+                Err(_) => problems.push(InputError {
+                    record: "instance".into(),
+                    field: "version".into(),
+                    value: v.to_string(),
+                    message: "version must be 1".into(),
+                }),
+            }
+        }
+        data.participants = parse_list(
+            &mut obj,
+            "participants",
+            "participant",
+            &mut problems,
+            |v| {
+                unparsed.participants.extend(id_of(v));
+            },
+        );
+        data.mentors = parse_list(&mut obj, "mentors", "mentor", &mut problems, |v| {
+            unparsed.mentors.extend(id_of(v));
+        });
+        data.companies = parse_list(
+            &mut obj,
+            "companies",
+            "company",
+            &mut problems,
+            |v: &serde_json::Value| {
+                if let Some(offers) = v.get("offers").and_then(|o| o.as_array()) {
+                    unparsed.offers.extend(offers.iter().filter_map(id_of));
+                }
+            },
+        );
+        data.pinned = parse_list(&mut obj, "pinned", "pinned", &mut problems, |_| {});
+        data.forbidden = parse_list(&mut obj, "forbidden", "forbidden", &mut problems, |_| {});
+        Self::build(data, &unparsed, problems)
+    }
+
+    fn build(data: InstanceData, unparsed: &Unparsed, problems: Vec<InputError>) -> Result<Self> {
+        let mut c = Check { problems };
+        if let Some(v) = data.version {
+            if v != 1 {
+                c.push("instance", "version", v, "version must be 1");
+            }
+        }
+        // --- participants
+        let mut p_ids: HashMap<&str, usize> = HashMap::new();
+        for (i, p) in data.participants.iter().enumerate() {
+            let r = record("participant", "participants", i, p.id.as_str());
+            check_participant(&mut c, &r, p);
+            if !p.id.0.trim().is_empty() && p_ids.insert(p.id.as_str(), i).is_some() {
+                c.push(&r, "id", quote(p.id.as_str()), "duplicate participant id");
+            }
+        }
+        // --- mentors
+        let mut m_ids: HashMap<&str, usize> = HashMap::new();
+        for (i, m) in data.mentors.iter().enumerate() {
+            let r = record("mentor", "mentors", i, m.id.as_str());
+            check_mentor(&mut c, &r, m);
+            if !m.id.0.trim().is_empty() && m_ids.insert(m.id.as_str(), i).is_some() {
+                c.push(&r, "id", quote(m.id.as_str()), "duplicate mentor id");
+            }
+        }
+        // --- companies and offers
+        let mut c_ids: HashSet<&str> = HashSet::new();
+        let mut o_ids: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (ci, co) in data.companies.iter().enumerate() {
+            let r = record("company", "companies", ci, co.id.as_str());
+            check_company(&mut c, &r, co);
+            if !co.id.0.trim().is_empty() && !c_ids.insert(co.id.as_str()) {
+                c.push(&r, "id", quote(co.id.as_str()), "duplicate company id");
+            }
+            for (oi, o) in co.offers.iter().enumerate() {
+                if !o.id.0.trim().is_empty() && o_ids.insert(o.id.as_str(), (ci, oi)).is_some() {
+                    c.push(
+                        &r,
+                        format!("offers[{oi}].id"),
+                        quote(o.id.as_str()),
+                        "duplicate offer id (offer ids are unique across all companies)",
+                    );
+                }
+            }
+        }
+        // --- pinned and forbidden
+        let mut pins_of_mentor: HashMap<&str, u32> = HashMap::new();
+        let mut pins_of_offer: HashMap<&str, u32> = HashMap::new();
+        let mut pinned_mentor_of: HashSet<&str> = HashSet::new();
+        let mut pinned_offer_of: HashSet<&str> = HashSet::new();
+        let forbidden: HashSet<&PairRef> = data.forbidden.iter().collect();
+        for (list, pairs) in [("pinned", &data.pinned), ("forbidden", &data.forbidden)] {
+            for (i, pr) in pairs.iter().enumerate() {
+                let r = format!("{list}[{i}]");
+                let p_ok = p_ids.contains_key(pr.participant.as_str());
+                if !p_ok && !unparsed.participants.contains(pr.participant.as_str()) {
+                    c.push(
+                        &r,
+                        "participant",
+                        quote(pr.participant.as_str()),
+                        "unknown participant id",
+                    );
+                }
+                match (&pr.mentor, &pr.offer) {
+                    (Some(_), Some(_)) | (None, None) => {
+                        c.push(
+                            &r,
+                            "mentor/offer",
+                            "",
+                            "a pair names exactly one of `mentor` and `offer`",
+                        );
+                    }
+                    (Some(m), None) => {
+                        let m_ok = m_ids.contains_key(m.as_str());
+                        if !m_ok && !unparsed.mentors.contains(m.as_str()) {
+                            c.push(&r, "mentor", quote(m.as_str()), "unknown mentor id");
+                        }
+                        if list == "pinned" && p_ok && m_ok {
+                            if !pinned_mentor_of.insert(pr.participant.as_str()) {
+                                c.push(
+                                    &r,
+                                    "participant",
+                                    quote(pr.participant.as_str()),
+                                    "participant is pinned to more than one mentor",
+                                );
+                            }
+                            *pins_of_mentor.entry(m.as_str()).or_default() += 1;
+                            if forbidden.contains(pr) {
+                                c.push(
+                                    &r,
+                                    "mentor",
+                                    quote(m.as_str()),
+                                    "pair is both pinned and forbidden",
+                                );
+                            }
+                        }
+                    }
+                    (None, Some(o)) => {
+                        let o_ok = o_ids.contains_key(o.as_str());
+                        if !o_ok && !unparsed.offers.contains(o.as_str()) {
+                            c.push(&r, "offer", quote(o.as_str()), "unknown offer id");
+                        }
+                        if list == "pinned" && p_ok && o_ok {
+                            if !pinned_offer_of.insert(pr.participant.as_str()) {
+                                c.push(
+                                    &r,
+                                    "participant",
+                                    quote(pr.participant.as_str()),
+                                    "participant is pinned to more than one offer",
+                                );
+                            }
+                            *pins_of_offer.entry(o.as_str()).or_default() += 1;
+                            if forbidden.contains(pr) {
+                                c.push(
+                                    &r,
+                                    "offer",
+                                    quote(o.as_str()),
+                                    "pair is both pinned and forbidden",
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut over: Vec<(&str, u32)> = pins_of_mentor.into_iter().collect();
+        over.sort_unstable();
+        for (m, n) in over {
+            let cap = data.mentors[m_ids[m]].capacity;
+            if (1..=MAX_CAPACITY).contains(&cap) && n > cap {
+                c.push(
+                    &format!("mentor {m:?}"),
+                    "capacity",
+                    cap,
+                    format!("{n} participants are pinned to this mentor, more than its capacity"),
+                );
+            }
+        }
+        let mut over: Vec<(&str, u32)> = pins_of_offer.into_iter().collect();
+        over.sort_unstable();
+        for (o, n) in over {
+            let (ci, oi) = o_ids[o];
+            let slots = data.companies[ci].offers[oi].slots;
+            if (1..=MAX_CAPACITY).contains(&slots) && n > slots {
+                c.push(
+                    &format!("offer {o:?}"),
+                    "slots",
+                    slots,
+                    format!("{n} participants are pinned to this offer, more than its slots"),
+                );
+            }
+        }
+        if !c.problems.is_empty() {
+            return Err(Error::Invalid(InputErrors(c.problems)));
+        }
+        Ok(Self::intern(data))
+    }
+
+    /// Build the compiled arrays of valid data.
+    fn intern(data: InstanceData) -> Self {
+        let ps = &data.participants;
+        let ms = &data.mentors;
+        let mut p_order: Vec<u32> = (0..ps.len() as u32).collect();
+        p_order.sort_unstable_by(|&a, &b| ps[a as usize].id.cmp(&ps[b as usize].id));
+        let mut m_order: Vec<u32> = (0..ms.len() as u32).collect();
+        m_order.sort_unstable_by(|&a, &b| ms[a as usize].id.cmp(&ms[b as usize].id));
+        let mut o_order: Vec<(u32, u32)> = data
+            .companies
+            .iter()
+            .enumerate()
+            .flat_map(|(ci, c)| (0..c.offers.len()).map(move |oi| (ci as u32, oi as u32)))
+            .collect();
+        let offer_of = |&(ci, oi): &(u32, u32)| &data.companies[ci as usize].offers[oi as usize];
+        o_order.sort_unstable_by(|a, b| offer_of(a).id.cmp(&offer_of(b).id));
+
+        // One vocabulary for skills, one for language codes, one for sectors, one for tags.
+        let skills = Vocab::new(
+            ps.iter()
+                .flat_map(|p| &p.skills)
+                .chain(ms.iter().flat_map(|m| &m.skills))
+                .chain(
+                    data.companies
+                        .iter()
+                        .flat_map(|c| c.offers.iter().flat_map(|o| &o.required_skills)),
+                )
+                .map(|s| s.skill.as_str()),
+        );
+        let langs = Vocab::new(
+            ps.iter()
+                .flat_map(|p| &p.languages)
+                .chain(ms.iter().flat_map(|m| &m.languages))
+                .chain(
+                    data.companies
+                        .iter()
+                        .flat_map(|c| c.offers.iter().flat_map(|o| &o.required_languages)),
+                )
+                .map(|l| l.code.as_str()),
+        );
+        let sectors = Vocab::new(
+            ps.iter()
+                .flat_map(|p| &p.sectors)
+                .chain(ms.iter().flat_map(|m| &m.sectors))
+                .map(String::as_str)
+                .chain(
+                    data.companies
+                        .iter()
+                        .map(|c| c.sector.as_str())
+                        .filter(|s| !s.is_empty()),
+                ),
+        );
+        let tags = Vocab::new(
+            ps.iter()
+                .flat_map(|p| &p.mentor_requirements)
+                .chain(ms.iter().flat_map(|m| &m.tags))
+                .map(String::as_str),
+        );
+
+        let participants: Vec<PartC> = p_order
+            .iter()
+            .map(|&i| {
+                let p = &ps[i as usize];
+                PartC {
+                    langs: langs.langs(&p.languages),
+                    skills: skills.skills(&p.skills),
+                    sectors: sectors.set(&p.sectors),
+                    geo: Geo::new(p.location),
+                    max_travel_km: p.max_travel_km,
+                    avail: WeekMask::from_ranges(&p.availability),
+                    seeks_mentor: p.seeks_mentor,
+                    goals: p.goals.iter().fold(0, |acc, g| acc | g.bit()),
+                    work_permit: p.work_permit,
+                    waiting_days: p.waiting_days,
+                    requirements: tags.set(&p.mentor_requirements),
+                }
+            })
+            .collect();
+        let mentors: Vec<MentC> = m_order
+            .iter()
+            .map(|&i| {
+                let m = &ms[i as usize];
+                MentC {
+                    langs: langs.langs(&m.languages),
+                    skills: skills.skills(&m.skills),
+                    sectors: sectors.set(&m.sectors),
+                    geo: Geo::new(m.location),
+                    max_travel_km: m.max_travel_km,
+                    avail: WeekMask::from_ranges(&m.availability),
+                    capacity: m.capacity,
+                    tags: tags.set(&m.tags),
+                }
+            })
+            .collect();
+        let offers: Vec<OfferC> = o_order
+            .iter()
+            .map(|&(ci, oi)| {
+                let c = &data.companies[ci as usize];
+                let o = &c.offers[oi as usize];
+                OfferC {
+                    kind: o.kind,
+                    slots: o.slots,
+                    req_skills: skills.skills(&o.required_skills),
+                    req_langs: langs.langs(&o.required_languages),
+                    schedule: WeekMask::from_ranges(&o.schedule),
+                    needs_work_permit: o.needs_work_permit,
+                    geo: Geo::new(c.location),
+                    sector: (!c.sector.is_empty()).then(|| sectors.id(&c.sector)),
+                }
+            })
+            .collect();
+
+        let p_index: HashMap<String, u32> = p_order
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (ps[i as usize].id.0.clone(), k as u32))
+            .collect();
+        let m_index: HashMap<String, u32> = m_order
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (ms[i as usize].id.0.clone(), k as u32))
+            .collect();
+        let o_index: HashMap<String, u32> = o_order
+            .iter()
+            .enumerate()
+            .map(|(k, x)| (offer_of(x).id.0.clone(), k as u32))
+            .collect();
+
+        let mut pinned_mentor = Vec::new();
+        let mut pinned_offer = Vec::new();
+        for pr in &data.pinned {
+            let p = p_index[pr.participant.as_str()];
+            if let Some(m) = &pr.mentor {
+                pinned_mentor.push((p, m_index[m.as_str()]));
+            } else if let Some(o) = &pr.offer {
+                pinned_offer.push((p, o_index[o.as_str()]));
+            }
+        }
+        pinned_mentor.sort_unstable();
+        pinned_offer.sort_unstable();
+        let mut forbidden_mentor = HashSet::new();
+        let mut forbidden_offer = HashSet::new();
+        for pr in &data.forbidden {
+            let p = p_index[pr.participant.as_str()];
+            if let Some(m) = &pr.mentor {
+                forbidden_mentor.insert((p, m_index[m.as_str()]));
+            } else if let Some(o) = &pr.offer {
+                forbidden_offer.insert((p, o_index[o.as_str()]));
+            }
+        }
+
+        Instance {
+            p_order,
+            m_order,
+            o_order,
+            participants,
+            mentors,
+            offers,
+            pinned_mentor,
+            pinned_offer,
+            forbidden_mentor,
+            forbidden_offer,
+            p_index,
+            m_index,
+            o_index,
+            data,
+        }
+    }
+
+    /// The data this instance was built from, unchanged and in input order.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let inst = Instance::from_json(r#"{"participants": [], "mentors": []}"#)?;
+    /// assert!(inst.data().participants.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn data(&self) -> &InstanceData {
+        &self.data
+    }
+
+    /// Give the data back.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let data = Instance::from_json(r#"{"mentors": []}"#)?.into_data();
+    /// assert!(data.mentors.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn into_data(self) -> InstanceData {
+        self.data
+    }
+
+    /// Number of participants.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// assert_eq!(Instance::from_json("{}")?.participant_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn participant_count(&self) -> usize {
+        self.participants.len()
+    }
+
+    /// Number of mentors.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// assert_eq!(Instance::from_json("{}")?.mentor_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mentor_count(&self) -> usize {
+        self.mentors.len()
+    }
+
+    /// Number of offers across all companies.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// assert_eq!(Instance::from_json("{}")?.offer_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn offer_count(&self) -> usize {
+        self.offers.len()
+    }
+
+    /// The participant at canonical index `i` (participants ordered by id).
+    pub(crate) fn participant(&self, i: u32) -> &Participant {
+        &self.data.participants[self.p_order[i as usize] as usize]
+    }
+
+    /// The mentor at canonical index `i` (mentors ordered by id).
+    pub(crate) fn mentor(&self, i: u32) -> &Mentor {
+        &self.data.mentors[self.m_order[i as usize] as usize]
+    }
+
+    /// The offer and its company at canonical index `i` (offers ordered by id).
+    pub(crate) fn offer(&self, i: u32) -> (&Company, &model::Offer) {
+        let (ci, oi) = self.o_order[i as usize];
+        let c = &self.data.companies[ci as usize];
+        (c, &c.offers[oi as usize])
+    }
+
+    /// The participant with this id, if any.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let inst = Instance::from_json(r#"{"participants": [
+    ///   {"id": "p-1", "location": {"lat": 49.6, "lon": 6.1}, "max_travel_km": 10}]}"#)?;
+    /// assert_eq!(inst.participant_by_id("p-1").map(|p| p.max_travel_km), Some(10.0));
+    /// assert!(inst.participant_by_id("p-2").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn participant_by_id(&self, id: &str) -> Option<&Participant> {
+        self.p_index.get(id).map(|&i| self.participant(i))
+    }
+
+    /// The mentor with this id, if any.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let inst = Instance::from_json(r#"{"mentors": [
+    ///   {"id": "m-1", "location": {"lat": 49.6, "lon": 6.1}, "max_travel_km": 10, "capacity": 4}]}"#)?;
+    /// assert_eq!(inst.mentor_by_id("m-1").map(|m| m.capacity), Some(4));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn mentor_by_id(&self, id: &str) -> Option<&Mentor> {
+        self.m_index.get(id).map(|&i| self.mentor(i))
+    }
+
+    /// The offer with this id and its company, if any.
+    ///
+    /// ```
+    /// use mentormatch::Instance;
+    /// let inst = Instance::from_json(r#"{"companies": [{"id": "c-1", "location": {"lat": 49.6, "lon": 6.1},
+    ///   "offers": [{"id": "c-1/day", "kind": "discovery_day", "slots": 3}]}]}"#)?;
+    /// let (company, offer) = inst.offer_by_id("c-1/day").expect("exists");
+    /// assert_eq!((company.id.as_str(), offer.slots), ("c-1", 3));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn offer_by_id(&self, id: &str) -> Option<(&Company, &model::Offer)> {
+        self.o_index.get(id).map(|&i| self.offer(i))
+    }
+}
+
+fn check_participant(c: &mut Check, r: &str, p: &Participant) {
+    c.id(r, p.id.as_str());
+    c.skills(r, "skills", &p.skills);
+    c.languages(r, "languages", &p.languages);
+    c.location(r, "location", p.location);
+    c.radius(r, p.max_travel_km);
+    c.labels(r, "sectors", &p.sectors);
+    c.labels(r, "mentor_requirements", &p.mentor_requirements);
+    if p.waiting_days > MAX_WAITING_DAYS {
+        c.push(
+            r,
+            "waiting_days",
+            p.waiting_days,
+            format!("must be at most {MAX_WAITING_DAYS}"),
+        );
+    }
+    for (k, v) in &p.audit {
+        if k.trim().is_empty() {
+            c.push(r, "audit", quote(v), "audit label key must not be empty");
+        }
+    }
+}
+
+fn check_mentor(c: &mut Check, r: &str, m: &Mentor) {
+    c.id(r, m.id.as_str());
+    c.skills(r, "skills", &m.skills);
+    c.languages(r, "languages", &m.languages);
+    c.location(r, "location", m.location);
+    c.radius(r, m.max_travel_km);
+    c.labels(r, "sectors", &m.sectors);
+    c.labels(r, "tags", &m.tags);
+    c.capacity(r, "capacity", m.capacity);
+}
+
+fn check_company(c: &mut Check, r: &str, co: &Company) {
+    c.id(r, co.id.as_str());
+    c.location(r, "location", co.location);
+    for (i, o) in co.offers.iter().enumerate() {
+        let f = format!("offers[{i}]");
+        if o.id.0.trim().is_empty() {
+            c.push(r, format!("{f}.id"), "\"\"", "offer id must not be empty");
+        }
+        c.capacity(r, &format!("{f}.slots"), o.slots);
+        c.skills(r, &format!("{f}.required_skills"), &o.required_skills);
+        c.languages(r, &format!("{f}.required_languages"), &o.required_languages);
+    }
+}
+
+fn id_of(v: &serde_json::Value) -> Option<String> {
+    v.get("id").and_then(|i| i.as_str()).map(str::to_owned)
+}
+
+/// Deserialise each element of `obj[key]` on its own, reporting failures
+/// with the record's id and the field path.
+fn parse_list<T: serde::de::DeserializeOwned>(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    kind: &str,
+    problems: &mut Vec<InputError>,
+    mut on_fail: impl FnMut(&serde_json::Value),
+) -> Vec<T> {
+    let Some(v) = obj.remove(key) else {
+        return Vec::new();
+    };
+    let serde_json::Value::Array(items) = v else {
+        problems.push(InputError {
+            record: "instance".into(),
+            field: key.into(),
+            value: short(&v),
+            message: "expected a list".into(),
+        });
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        match serde_path_to_error::deserialize::<_, T>(&item) {
+            Ok(t) => out.push(t),
+            Err(e) => {
+                let id = id_of(&item).unwrap_or_default();
+                let rec = if kind == "pinned" || kind == "forbidden" {
+                    format!("{key}[{i}]")
+                } else {
+                    record(kind, key, i, &id)
+                };
+                let path = e.path().to_string();
+                let value = lookup(&item, e.path()).map(short).unwrap_or_default();
+                problems.push(InputError {
+                    record: rec,
+                    field: if path == "." { String::new() } else { path },
+                    value,
+                    message: e.into_inner().to_string(),
+                });
+                on_fail(&item);
+            }
+        }
+    }
+    out
+}
+
+/// The value at a serde path, if it exists.
+fn lookup<'a>(
+    v: &'a serde_json::Value,
+    path: &serde_path_to_error::Path,
+) -> Option<&'a serde_json::Value> {
+    let mut cur = v;
+    for seg in path {
+        cur = match seg {
+            serde_path_to_error::Segment::Seq { index } => cur.get(*index)?,
+            serde_path_to_error::Segment::Map { key } => cur.get(key)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// A value rendered compactly for a message.
+fn short(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.data.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let data = InstanceData::deserialize(d)?;
+        Instance::new(data).map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,641 @@
+//! The engine: candidates → exact assignment per side → report.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use crate::assign::{self, Objective, Problem};
+use crate::error::Result;
+use crate::instance::Instance;
+use crate::report::{
+    Alternative, Alternatives, Fairness, GroupStats, Holder, LoadStats, MentorMatch, OfferMatch,
+    Reason, Report, Side, SideFairness, Summary, Unmatched, score_stats,
+};
+use crate::score::{self, Cand, Candidates, Config, MatchObjective, Rule, RuleCounts};
+
+/// Runs the pipeline on a validated [`Instance`] with a [`Config`].
+///
+/// The two sides are independent problems: each participant gets at most
+/// one mentor (mentors take up to `capacity`) and at most one offer (offers
+/// take up to `slots`). Pinned pairs are kept and use capacity; forbidden
+/// pairs are never made. Under the default objective
+/// [`MatchObjective::MaxCardinality`] everyone who can be matched is
+/// matched, and among those matchings the total score is highest; the
+/// solve is exact.
+///
+/// ```
+/// use mentormatch::{Config, Instance, Matcher, MatchObjective};
+/// let inst = Instance::from_json(r#"{
+///   "participants": [
+///     {"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+///      "languages": [{"code": "ar", "level": "native"}, {"code": "fr", "level": "A2"}],
+///      "availability": ["mon 09:00-12:00"], "goals": ["internship"], "work_permit": true},
+///     {"id": "p-2", "location": {"lat": 49.50, "lon": 5.98}, "max_travel_km": 30,
+///      "languages": [{"code": "ar", "level": "native"}],
+///      "availability": ["mon 09:00-12:00"]}
+///   ],
+///   "mentors": [{"id": "m-1", "location": {"lat": 49.55, "lon": 6.05}, "max_travel_km": 30,
+///                "capacity": 1, "languages": [{"code": "ar", "level": "B1"}],
+///                "availability": ["mon-fri 08:00-18:00"]}],
+///   "companies": [{"id": "c-1", "sector": "health", "location": {"lat": 49.62, "lon": 6.14},
+///     "offers": [{"id": "c-1/intern", "kind": "internship", "slots": 1, "schedule": ["mon 09:00-12:00"]}]}]
+/// }"#)?;
+/// let report = Matcher::new(Config::default()).run(&inst)?;
+/// assert_eq!(report.summary.matched_mentor, 1); // one mentor place for two people
+/// assert_eq!(report.offer_of("p-1").map(|o| o.as_str()), Some("c-1/intern"));
+/// assert_eq!(report.unmatched.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Matcher {
+    config: Config,
+}
+
+/// Result of one side: provider per canonical participant and pinned flags.
+struct SideResult {
+    assigned: Vec<Option<u32>>,
+    pinned: Vec<bool>,
+}
+
+impl Matcher {
+    /// A matcher with this configuration.
+    pub fn new(config: Config) -> Self {
+        Matcher { config }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Run the whole pipeline.
+    ///
+    /// # Errors
+    /// [`Error::Config`](crate::Error::Config) for an out-of-range
+    /// configuration; solver errors cannot occur on a validated instance but
+    /// are passed on rather than hidden.
+    pub fn run(&self, inst: &Instance) -> Result<Report> {
+        let cands = Candidates::compute(inst, &self.config)?;
+        self.run_with_candidates(inst, &cands)
+    }
+
+    /// Run with candidates computed before (by [`Candidates::compute`] with
+    /// the same configuration), for example to compare objectives without
+    /// re-scoring.
+    ///
+    /// # Errors
+    /// As [`Matcher::run`].
+    pub fn run_with_candidates(&self, inst: &Instance, cands: &Candidates) -> Result<Report> {
+        self.config.validate()?;
+        let n = inst.participants.len();
+        let mentor_caps: Vec<u32> = inst.mentors.iter().map(|m| m.capacity).collect();
+        let offer_caps: Vec<u32> = inst.offers.iter().map(|o| o.slots).collect();
+        let m_side = solve_side(
+            n,
+            &mentor_caps,
+            &cands.mentor,
+            &cands.mentor_start,
+            &inst.pinned_mentor,
+            self.config.objective,
+        )?;
+        let o_side = solve_side(
+            n,
+            &offer_caps,
+            &cands.offer,
+            &cands.offer_start,
+            &inst.pinned_offer,
+            self.config.objective,
+        )?;
+        Ok(self.build_report(inst, cands, &m_side, &o_side, &mentor_caps, &offer_caps))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_report(
+        &self,
+        inst: &Instance,
+        cands: &Candidates,
+        m_side: &SideResult,
+        o_side: &SideResult,
+        mentor_caps: &[u32],
+        offer_caps: &[u32],
+    ) -> Report {
+        let cfg = &self.config;
+        let n = inst.participants.len() as u32;
+        let mut summary = Summary {
+            participants: n,
+            mentors: inst.mentors.len() as u32,
+            offers: inst.offers.len() as u32,
+            mentor_candidates: cands.mentor.len() as u64,
+            offer_candidates: cands.offer.len() as u64,
+            ..Summary::default()
+        };
+        let mut mentor_matches = Vec::new();
+        let mut offer_matches = Vec::new();
+        let mut unmatched = Vec::new();
+        let mut alternatives = Vec::new();
+        let m_holders = holders(&m_side.assigned, mentor_caps.len(), |p, q| {
+            score_of(cands.mentors_of(p), q)
+        });
+        let o_holders = holders(&o_side.assigned, offer_caps.len(), |p, q| {
+            score_of(cands.offers_of(p), q)
+        });
+        let mentor_name = |q: u32| inst.mentor(q).id.to_string();
+        let offer_name = |q: u32| inst.offer(q).1.id.to_string();
+
+        for p in 0..n {
+            let part = inst.participant(p);
+            let pc = &inst.participants[p as usize];
+            // --- mentor side
+            let seeks_m = pc.seeks_mentor || m_side.pinned[p as usize];
+            if seeks_m {
+                summary.seeking_mentor += 1;
+            }
+            if let Some(m) = m_side.assigned[p as usize] {
+                summary.matched_mentor += 1;
+                let pinned = m_side.pinned[p as usize];
+                let (breakdown, violations) = match score::evaluate_mentor(inst, cfg, p, m, false) {
+                    Ok(b) => (b, Vec::new()),
+                    Err(mask) => (
+                        score::mentor_breakdown_any(inst, cfg, p, m),
+                        score::rules_of(mask),
+                    ),
+                };
+                summary.mentor_total_score += breakdown.total();
+                if pinned {
+                    summary.pinned += 1;
+                    summary.pinned_with_violations += u32::from(!violations.is_empty());
+                }
+                mentor_matches.push(MentorMatch {
+                    participant: part.id.clone(),
+                    mentor: inst.mentor(m).id.clone(),
+                    score: breakdown.total(),
+                    breakdown,
+                    pinned,
+                    violations,
+                });
+            } else if seeks_m {
+                let reason = unmatched_reason(
+                    cands.mentors_of(p),
+                    &cands.mentor_rejected[p as usize],
+                    &m_holders,
+                    mentor_caps,
+                    &mentor_name,
+                    inst,
+                );
+                unmatched.push(Unmatched {
+                    participant: part.id.clone(),
+                    side: Side::Mentor,
+                    reason,
+                });
+            }
+            // --- offer side
+            let seeks_o = pc.goals != 0 || o_side.pinned[p as usize];
+            if seeks_o {
+                summary.seeking_offer += 1;
+            }
+            if let Some(o) = o_side.assigned[p as usize] {
+                summary.matched_offer += 1;
+                let pinned = o_side.pinned[p as usize];
+                let (breakdown, violations) = match score::evaluate_offer(inst, cfg, p, o, false) {
+                    Ok(b) => (b, Vec::new()),
+                    Err(mask) => (
+                        score::offer_breakdown_any(inst, cfg, p, o),
+                        score::rules_of(mask),
+                    ),
+                };
+                summary.offer_total_score += breakdown.total();
+                if pinned {
+                    summary.pinned += 1;
+                    summary.pinned_with_violations += u32::from(!violations.is_empty());
+                }
+                let (company, offer) = inst.offer(o);
+                offer_matches.push(OfferMatch {
+                    participant: part.id.clone(),
+                    offer: offer.id.clone(),
+                    company: company.id.clone(),
+                    score: breakdown.total(),
+                    breakdown,
+                    pinned,
+                    violations,
+                });
+            } else if seeks_o {
+                let reason = unmatched_reason(
+                    cands.offers_of(p),
+                    &cands.offer_rejected[p as usize],
+                    &o_holders,
+                    offer_caps,
+                    &offer_name,
+                    inst,
+                );
+                unmatched.push(Unmatched {
+                    participant: part.id.clone(),
+                    side: Side::Offer,
+                    reason,
+                });
+            }
+            if cfg.alternatives > 0 {
+                for (side, list, res, hold, name) in [
+                    (
+                        Side::Mentor,
+                        cands.mentors_of(p),
+                        m_side,
+                        &m_holders,
+                        &mentor_name as &dyn Fn(u32) -> String,
+                    ),
+                    (
+                        Side::Offer,
+                        cands.offers_of(p),
+                        o_side,
+                        &o_holders,
+                        &offer_name,
+                    ),
+                ] {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    let mut ranked: Vec<&Cand> = list.iter().collect();
+                    ranked.sort_by_key(|c| (Reverse(c.score), c.q));
+                    let ranked = ranked
+                        .into_iter()
+                        .take(cfg.alternatives as usize)
+                        .map(|c| {
+                            let chosen = res.assigned[p as usize] == Some(c.q);
+                            Alternative {
+                                provider: name(c.q),
+                                score: c.score,
+                                chosen,
+                                taken_by: if chosen {
+                                    Vec::new()
+                                } else {
+                                    holder_list(&hold[c.q as usize], inst)
+                                },
+                            }
+                        })
+                        .collect();
+                    alternatives.push(Alternatives {
+                        participant: part.id.clone(),
+                        side,
+                        ranked,
+                    });
+                }
+            }
+        }
+
+        let fairness = Fairness {
+            mentor: side_fairness(
+                inst,
+                &cands.mentor,
+                &cands.mentor_start,
+                m_side,
+                mentor_caps,
+                &mentor_matches.iter().map(|m| m.score).collect::<Vec<_>>(),
+                |p| inst.participants[p as usize].seeks_mentor || m_side.pinned[p as usize],
+            ),
+            offer: side_fairness(
+                inst,
+                &cands.offer,
+                &cands.offer_start,
+                o_side,
+                offer_caps,
+                &offer_matches.iter().map(|m| m.score).collect::<Vec<_>>(),
+                |p| inst.participants[p as usize].goals != 0 || o_side.pinned[p as usize],
+            ),
+        };
+
+        Report {
+            objective: cfg.objective,
+            mentor_matches,
+            offer_matches,
+            unmatched,
+            alternatives,
+            fairness,
+            summary,
+        }
+    }
+}
+
+/// Score of `p`'s candidate `q`, if feasible.
+fn score_of(list: &[Cand], q: u32) -> Option<i64> {
+    list.binary_search_by_key(&q, |c| c.q)
+        .ok()
+        .map(|i| list[i].score)
+}
+
+/// Per provider: (participant, score) of those assigned, best first.
+fn holders(
+    assigned: &[Option<u32>],
+    n_providers: usize,
+    score: impl Fn(u32, u32) -> Option<i64>,
+) -> Vec<Vec<(u32, Option<i64>)>> {
+    let mut h: Vec<Vec<(u32, Option<i64>)>> = vec![Vec::new(); n_providers];
+    for (p, q) in assigned.iter().enumerate() {
+        if let Some(q) = q {
+            h[*q as usize].push((p as u32, score(p as u32, *q)));
+        }
+    }
+    for v in &mut h {
+        v.sort_by_key(|&(p, s)| (Reverse(s), p));
+    }
+    h
+}
+
+fn holder_list(h: &[(u32, Option<i64>)], inst: &Instance) -> Vec<Holder> {
+    h.iter()
+        .map(|&(p, s)| Holder {
+            participant: inst.participant(p).id.clone(),
+            // A pinned pair that breaks a rule has no candidate score; report 0.
+            score: s.unwrap_or(0),
+        })
+        .collect()
+}
+
+fn unmatched_reason(
+    list: &[Cand],
+    rejected: &RuleCounts,
+    hold: &[Vec<(u32, Option<i64>)>],
+    caps: &[u32],
+    name: &dyn Fn(u32) -> String,
+    inst: &Instance,
+) -> Reason {
+    if list.is_empty() {
+        let removed_by: BTreeMap<Rule, u32> = Rule::ALL
+            .into_iter()
+            .filter(|r| rejected[*r as usize] > 0)
+            .map(|r| (r, rejected[r as usize]))
+            .collect();
+        return Reason::NoFeasibleCandidate { removed_by };
+    }
+    let best_with_room = list
+        .iter()
+        .filter(|c| (hold[c.q as usize].len() as u32) < caps[c.q as usize])
+        .min_by_key(|c| (Reverse(c.score), c.q));
+    if let Some(c) = best_with_room {
+        return Reason::NotChosen {
+            feasible: list.len() as u32,
+            best: name(c.q),
+            best_score: c.score,
+        };
+    }
+    let best = list
+        .iter()
+        .min_by_key(|c| (Reverse(c.score), c.q))
+        .expect("non-empty");
+    Reason::AllTaken {
+        feasible: list.len() as u32,
+        best: name(best.q),
+        best_score: best.score,
+        taken_by: holder_list(&hold[best.q as usize], inst),
+    }
+}
+
+/// Solve one side: pinned pairs first, then the exact assignment of the rest.
+fn solve_side(
+    n: usize,
+    caps: &[u32],
+    cands: &[Cand],
+    start: &[usize],
+    pinned: &[(u32, u32)],
+    objective: MatchObjective,
+) -> Result<SideResult> {
+    let mut assigned = vec![None; n];
+    let mut is_pinned = vec![false; n];
+    let mut remaining: Vec<u32> = caps.to_vec();
+    for &(p, q) in pinned {
+        assigned[p as usize] = Some(q);
+        is_pinned[p as usize] = true;
+        remaining[q as usize] -= 1;
+    }
+    // Right vertices: providers with room; left: unpinned participants with a candidate there.
+    let mut right_of_provider = vec![u32::MAX; caps.len()];
+    let mut right_caps = Vec::new();
+    let mut providers = Vec::new();
+    for (q, &r) in remaining.iter().enumerate() {
+        if r > 0 {
+            right_of_provider[q] = right_caps.len() as u32;
+            right_caps.push(r);
+            providers.push(q as u32);
+        }
+    }
+    let mut lefts = Vec::new();
+    for p in 0..n {
+        if is_pinned[p] {
+            continue;
+        }
+        if cands[start[p]..start[p + 1]]
+            .iter()
+            .any(|c| right_of_provider[c.q as usize] != u32::MAX)
+        {
+            lefts.push(p as u32);
+        }
+    }
+    let rop = &right_of_provider;
+    let edges = || {
+        lefts.iter().enumerate().flat_map(|(l, &p)| {
+            cands[start[p as usize]..start[p as usize + 1]]
+                .iter()
+                .filter(move |c| rop[c.q as usize] != u32::MAX)
+                .map(move |c| (l, rop[c.q as usize] as usize, c.score))
+        })
+    };
+    let chosen: Vec<Option<usize>> = if objective == MatchObjective::Stable {
+        deferred_acceptance(lefts.len(), &right_caps, edges())
+    } else {
+        let mut prob = Problem::new(lefts.len(), right_caps.clone());
+        for (l, r, w) in edges() {
+            prob.add_edge(l, r, w)?;
+        }
+        let obj = match objective {
+            MatchObjective::MaxWeight => Objective::MaxWeight,
+            MatchObjective::Egalitarian => Objective::Egalitarian,
+            _ => Objective::MaxCardinality,
+        };
+        let a: assign::Assignment = prob.solve(obj)?;
+        (0..lefts.len()).map(|l| a.right_of(l)).collect()
+    };
+    for (l, r) in chosen.into_iter().enumerate() {
+        if let Some(r) = r {
+            assigned[lefts[l] as usize] = Some(providers[r]);
+        }
+    }
+    Ok(SideResult {
+        assigned,
+        pinned: is_pinned,
+    })
+}
+
+/// Participant-proposing deferred acceptance (Gale–Shapley) with capacities.
+///
+/// Both sides rank by the pair's score; ties are broken by index (lower
+/// first), so preferences are strict and the result has no blocking pair.
+fn deferred_acceptance(
+    n_left: usize,
+    caps: &[u32],
+    edges: impl Iterator<Item = (usize, usize, i64)>,
+) -> Vec<Option<usize>> {
+    let mut prefs: Vec<Vec<(i64, usize)>> = vec![Vec::new(); n_left];
+    for (l, r, w) in edges {
+        prefs[l].push((w, r));
+    }
+    for p in &mut prefs {
+        p.sort_by_key(|&(w, r)| (Reverse(w), r));
+    }
+    let mut next = vec![0usize; n_left];
+    // Per provider a min-heap of held proposals: worst = lowest score, then highest index.
+    let mut held: Vec<BinaryHeap<Reverse<(i64, Reverse<usize>)>>> =
+        vec![BinaryHeap::new(); caps.len()];
+    let mut assigned = vec![None; n_left];
+    let mut free: Vec<usize> = (0..n_left).rev().collect();
+    while let Some(l) = free.pop() {
+        let Some(&(w, r)) = prefs[l].get(next[l]) else {
+            continue;
+        };
+        next[l] += 1;
+        held[r].push(Reverse((w, Reverse(l))));
+        assigned[l] = Some(r);
+        if held[r].len() > caps[r] as usize {
+            let Reverse((_, Reverse(out))) = held[r].pop().expect("over capacity");
+            assigned[out] = None;
+            free.push(out);
+        }
+    }
+    assigned
+}
+
+/// Fairness metrics of one side; audit labels are read here and nowhere else.
+fn side_fairness(
+    inst: &Instance,
+    cands: &[Cand],
+    start: &[usize],
+    res: &SideResult,
+    caps: &[u32],
+    matched_scores: &[i64],
+    seeks: impl Fn(u32) -> bool,
+) -> SideFairness {
+    let n = inst.participants.len();
+    let mut load = vec![0u32; caps.len()];
+    for q in res.assigned.iter().flatten() {
+        load[*q as usize] += 1;
+    }
+    // Current score of each participant on this side (None: unmatched or rule-breaking pin).
+    let current: Vec<Option<i64>> = (0..n)
+        .map(|p| res.assigned[p].and_then(|q| score_of(&cands[start[p]..start[p + 1]], q)))
+        .collect();
+    // Each provider's worst held score (for blocking pairs).
+    let mut worst: Vec<Option<i64>> = vec![None; caps.len()];
+    for p in 0..n {
+        if let Some(q) = res.assigned[p] {
+            let s = current[p].unwrap_or(i64::MIN);
+            let w = &mut worst[q as usize];
+            *w = Some(w.map_or(s, |x: i64| x.min(s)));
+        }
+    }
+    let mut blocking = 0u64;
+    let mut gaps = 0u64;
+    let mut seeking = 0u32;
+    let mut matched = 0u32;
+    let mut groups: BTreeMap<String, BTreeMap<String, (u32, u32, i128)>> = BTreeMap::new();
+    for p in 0..n {
+        if !seeks(p as u32) {
+            continue;
+        }
+        seeking += 1;
+        let got = res.assigned[p].is_some();
+        matched += u32::from(got);
+        let list = &cands[start[p]..start[p + 1]];
+        if !got && list.iter().any(|c| load[c.q as usize] < caps[c.q as usize]) {
+            gaps += 1;
+        }
+        if !res.pinned[p] {
+            for c in list {
+                if res.assigned[p] == Some(c.q) {
+                    continue;
+                }
+                let p_prefers =
+                    current[p].is_none_or(|s| c.score > s) && !(got && current[p].is_none());
+                let q_prefers = load[c.q as usize] < caps[c.q as usize]
+                    || worst[c.q as usize].is_some_and(|w| w < c.score);
+                if p_prefers && q_prefers {
+                    blocking += 1;
+                }
+            }
+        }
+        let score = current[p].unwrap_or(0);
+        for (k, v) in &inst.participant(p as u32).audit {
+            let e = groups
+                .entry(k.clone())
+                .or_default()
+                .entry(v.clone())
+                .or_insert((0, 0, 0));
+            e.0 += 1;
+            if got {
+                e.1 += 1;
+                e.2 += i128::from(score);
+            }
+        }
+    }
+    let rate = |m: u32, s: u32| {
+        if s == 0 {
+            0.0
+        } else {
+            f64::from(m) / f64::from(s)
+        }
+    };
+    let groups: BTreeMap<String, BTreeMap<String, GroupStats>> = groups
+        .into_iter()
+        .map(|(k, vs)| {
+            let vs = vs
+                .into_iter()
+                .map(|(v, (s, m, sum))| {
+                    (
+                        v,
+                        GroupStats {
+                            seeking: s,
+                            matched: m,
+                            match_rate: rate(m, s),
+                            mean_score: if m == 0 {
+                                0.0
+                            } else {
+                                sum as f64 / f64::from(m)
+                            },
+                        },
+                    )
+                })
+                .collect();
+            (k, vs)
+        })
+        .collect();
+    let match_rate_ratio = groups
+        .iter()
+        .map(|(k, vs)| {
+            let rates: Vec<f64> = vs.values().map(|g| g.match_rate).collect();
+            let max = rates.iter().copied().fold(0.0, f64::max);
+            let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
+            (k.clone(), if max > 0.0 { min / max } else { 1.0 })
+        })
+        .collect();
+    let utils: Vec<f64> = load
+        .iter()
+        .zip(caps)
+        .map(|(&l, &c)| f64::from(l) / f64::from(c))
+        .collect();
+    let load_stats = if utils.is_empty() {
+        LoadStats::default()
+    } else {
+        LoadStats {
+            providers: utils.len() as u32,
+            min: utils.iter().copied().fold(f64::INFINITY, f64::min),
+            mean: utils.iter().sum::<f64>() / utils.len() as f64,
+            max: utils.iter().copied().fold(0.0, f64::max),
+        }
+    };
+    SideFairness {
+        seeking,
+        matched,
+        match_rate: rate(matched, seeking),
+        groups,
+        match_rate_ratio,
+        scores: score_stats(&mut matched_scores.to_vec()),
+        load: load_stats,
+        blocking_pairs: blocking,
+        wasteful_gaps: gaps,
+    }
+}

@@ -1,0 +1,558 @@
+//! Rule checks, scoring and the sparse candidate lists.
+
+use rayon::prelude::*;
+
+use super::{Breakdown, Config, Rule};
+use crate::error::Result;
+use crate::instance::{Instance, MentC, OfferC, PartC};
+use crate::model::{MentorId, OfferId, ParticipantId};
+
+/// Counts of providers removed per rule (indexed by `Rule as usize`).
+pub(crate) type RuleCounts = [u32; Rule::COUNT];
+
+/// One feasible pair: canonical participant and provider indices and the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cand {
+    pub p: u32,
+    pub q: u32,
+    pub score: i64,
+}
+
+/// Every feasible scored pair of an instance, for mentors and for offers.
+///
+/// Computed once by [`Candidates::compute`] (or inside
+/// [`Matcher::run`](crate::Matcher::run)); pass it to
+/// [`Matcher::run_with_candidates`](crate::Matcher::run_with_candidates) to
+/// solve again under another objective without re-scoring, or export it
+/// with [`Candidates::export`] so anyone can re-solve and check the optimum.
+///
+/// ```
+/// use mentormatch::{Candidates, Config, Instance};
+/// let inst = Instance::from_json(r#"{
+///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+///                     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+///                "capacity": 2, "languages": [{"code": "fr", "level": "native"}],
+///                "availability": ["mon-fri 08:00-18:00"]}]
+/// }"#)?;
+/// let c = Candidates::compute(&inst, &Config::default())?;
+/// assert_eq!(c.mentor_pair_count(), 1);
+/// let export = c.export(&inst);
+/// assert_eq!(export.mentor_pairs[0].mentor.as_str(), "m-1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Candidates {
+    /// Mentor pairs, sorted by (participant, mentor).
+    pub(crate) mentor: Vec<Cand>,
+    /// `mentor[mentor_start[p]..mentor_start[p + 1]]` are participant p's.
+    pub(crate) mentor_start: Vec<usize>,
+    /// Offer pairs, sorted by (participant, offer).
+    pub(crate) offer: Vec<Cand>,
+    /// As `mentor_start`, for offers.
+    pub(crate) offer_start: Vec<usize>,
+    /// Per participant: mentors removed by each rule.
+    pub(crate) mentor_rejected: Vec<RuleCounts>,
+    /// Per participant: offers removed by each rule.
+    pub(crate) offer_rejected: Vec<RuleCounts>,
+}
+
+/// All feasible scored pairs by id, as written by `--candidates`.
+///
+/// ```
+/// use mentormatch::CandidateExport;
+/// let e: CandidateExport = serde_json::from_str(r#"{"mentor_pairs": [], "offer_pairs": []}"#)?;
+/// assert!(e.mentor_pairs.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateExport {
+    /// Feasible participant–mentor pairs.
+    pub mentor_pairs: Vec<ScoredMentorPair>,
+    /// Feasible participant–offer pairs.
+    pub offer_pairs: Vec<ScoredOfferPair>,
+}
+
+/// A feasible participant–mentor pair and its score.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoredMentorPair {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The mentor.
+    pub mentor: MentorId,
+    /// The pair's score.
+    pub score: i64,
+}
+
+/// A feasible participant–offer pair and its score.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoredOfferPair {
+    /// The participant.
+    pub participant: ParticipantId,
+    /// The offer.
+    pub offer: OfferId,
+    /// The pair's score.
+    pub score: i64,
+}
+
+impl Candidates {
+    /// Check every pair against the hard rules and score the feasible ones.
+    ///
+    /// Runs in parallel (rayon, one participant per task); the result is
+    /// the same with any number of threads.
+    ///
+    /// # Errors
+    /// [`Error::Config`](crate::Error::Config) when the configuration is out of range.
+    ///
+    /// ```
+    /// use mentormatch::{Candidates, Config, Instance};
+    /// let inst = Instance::from_json("{}")?;
+    /// assert_eq!(Candidates::compute(&inst, &Config::default())?.offer_pair_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compute(inst: &Instance, cfg: &Config) -> Result<Self> {
+        cfg.validate()?;
+        let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts)> = (0
+            ..inst.participants.len() as u32)
+            .into_par_iter()
+            .map(|p| {
+                let (mc, mr) = mentor_candidates(inst, cfg, p);
+                let (oc, or) = offer_candidates(inst, cfg, p);
+                (mc, mr, oc, or)
+            })
+            .collect();
+        let n = per_p.len();
+        let mut out = Candidates {
+            mentor: Vec::with_capacity(per_p.iter().map(|x| x.0.len()).sum()),
+            mentor_start: Vec::with_capacity(n + 1),
+            offer: Vec::with_capacity(per_p.iter().map(|x| x.2.len()).sum()),
+            offer_start: Vec::with_capacity(n + 1),
+            mentor_rejected: Vec::with_capacity(n),
+            offer_rejected: Vec::with_capacity(n),
+        };
+        for (mc, mr, oc, or) in per_p {
+            out.mentor_start.push(out.mentor.len());
+            out.mentor.extend(mc);
+            out.mentor_rejected.push(mr);
+            out.offer_start.push(out.offer.len());
+            out.offer.extend(oc);
+            out.offer_rejected.push(or);
+        }
+        out.mentor_start.push(out.mentor.len());
+        out.offer_start.push(out.offer.len());
+        Ok(out)
+    }
+
+    /// Number of feasible participant–mentor pairs.
+    pub fn mentor_pair_count(&self) -> usize {
+        self.mentor.len()
+    }
+
+    /// Number of feasible participant–offer pairs.
+    pub fn offer_pair_count(&self) -> usize {
+        self.offer.len()
+    }
+
+    /// Participant `p`'s mentor candidates.
+    pub(crate) fn mentors_of(&self, p: u32) -> &[Cand] {
+        &self.mentor[self.mentor_start[p as usize]..self.mentor_start[p as usize + 1]]
+    }
+
+    /// Participant `p`'s offer candidates.
+    pub(crate) fn offers_of(&self, p: u32) -> &[Cand] {
+        &self.offer[self.offer_start[p as usize]..self.offer_start[p as usize + 1]]
+    }
+
+    /// Every feasible pair by id, participants in id order.
+    pub fn export(&self, inst: &Instance) -> CandidateExport {
+        CandidateExport {
+            mentor_pairs: self
+                .mentor
+                .iter()
+                .map(|c| ScoredMentorPair {
+                    participant: inst.participant(c.p).id.clone(),
+                    mentor: inst.mentor(c.q).id.clone(),
+                    score: c.score,
+                })
+                .collect(),
+            offer_pairs: self
+                .offer
+                .iter()
+                .map(|c| ScoredOfferPair {
+                    participant: inst.participant(c.p).id.clone(),
+                    offer: inst.offer(c.q).1.id.clone(),
+                    score: c.score,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn mentor_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleCounts) {
+    let mut counts = [0; Rule::COUNT];
+    let mut out = Vec::new();
+    let pc = &inst.participants[p as usize];
+    if !pc.seeks_mentor {
+        counts[Rule::NotSeekingMentor as usize] = inst.mentors.len() as u32;
+        return (out, counts);
+    }
+    for m in 0..inst.mentors.len() as u32 {
+        match evaluate_mentor(inst, cfg, p, m, true) {
+            Ok(b) => out.push(Cand {
+                p,
+                q: m,
+                score: b.total(),
+            }),
+            Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
+        }
+    }
+    (out, counts)
+}
+
+fn offer_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleCounts) {
+    let mut counts = [0; Rule::COUNT];
+    let mut out = Vec::new();
+    let pc = &inst.participants[p as usize];
+    if pc.goals == 0 {
+        counts[Rule::KindNotInGoals as usize] = inst.offers.len() as u32;
+        return (out, counts);
+    }
+    for o in 0..inst.offers.len() as u32 {
+        match evaluate_offer(inst, cfg, p, o, true) {
+            Ok(b) => out.push(Cand {
+                p,
+                q: o,
+                score: b.total(),
+            }),
+            Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
+        }
+    }
+    (out, counts)
+}
+
+const fn bit(r: Rule) -> u16 {
+    1 << r as u16
+}
+
+/// Best shared language rank (min of both sides), if any language is shared.
+fn best_shared(a: &[(u32, u8)], b: &[(u32, u8)]) -> Option<u8> {
+    let (mut i, mut j) = (0, 0);
+    let mut best: Option<u8> = None;
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let r = a[i].1.min(b[j].1);
+                best = Some(best.map_or(r, |x| x.max(r)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    best
+}
+
+/// True when sorted `need` ⊆ sorted `have`.
+fn subset(need: &[u32], have: &[u32]) -> bool {
+    let mut j = 0;
+    for &x in need {
+        while j < have.len() && have[j] < x {
+            j += 1;
+        }
+        if j == have.len() || have[j] != x {
+            return false;
+        }
+    }
+    true
+}
+
+/// True when sorted `a` and `b` share an element.
+fn intersects(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// For each `(id, level)` required, the participant's level, or `None` if missing.
+/// Returns (all met, mean surplus credit in thousandths).
+fn requirement_fit(have: &[(u32, u8)], need: &[(u32, u8)]) -> (bool, i64) {
+    if need.is_empty() {
+        return (true, 0);
+    }
+    let mut ok = true;
+    let mut credit = 0i64;
+    for &(id, lvl) in need {
+        match have.binary_search_by_key(&id, |x| x.0) {
+            Ok(k) if have[k].1 >= lvl => {
+                let surplus = i64::from((have[k].1 - lvl).min(2));
+                credit += (surplus + 1) * 1000 / 3;
+            }
+            _ => ok = false,
+        }
+    }
+    (ok, credit / need.len() as i64)
+}
+
+fn permille_distance(d_km: f64, limit_km: f64) -> i64 {
+    let d = (d_km * 1000.0).round() as i64;
+    let lim = (limit_km * 1000.0).round() as i64;
+    if lim <= 0 {
+        return if d <= 0 { 1000 } else { 0 };
+    }
+    ((lim - d).max(0) * 1000 / lim).min(1000)
+}
+
+fn waiting_permille(pc: &PartC, cfg: &Config) -> i64 {
+    let sat = cfg.weights.waiting_saturation_days;
+    i64::from(pc.waiting_days.min(sat)) * 1000 / i64::from(sat)
+}
+
+/// Check a participant–mentor pair. `Ok(breakdown)` when feasible; otherwise
+/// the bit mask of broken rules (only the first if `first_only`).
+pub(crate) fn evaluate_mentor(
+    inst: &Instance,
+    cfg: &Config,
+    p: u32,
+    m: u32,
+    first_only: bool,
+) -> std::result::Result<Breakdown, u16> {
+    let pc = &inst.participants[p as usize];
+    let mc = &inst.mentors[m as usize];
+    let rules = &cfg.rules;
+    let mut broken = 0u16;
+    macro_rules! fail {
+        ($r:expr) => {{
+            broken |= bit($r);
+            if first_only {
+                return Err(broken);
+            }
+        }};
+    }
+    if !pc.seeks_mentor {
+        fail!(Rule::NotSeekingMentor);
+    }
+    let shared = best_shared(&pc.langs, &mc.langs);
+    if let Some(min) = rules.min_shared_language {
+        if shared.is_none_or(|r| r < min.rank()) {
+            fail!(Rule::NoSharedLanguage);
+        }
+    }
+    let d = pc.geo.distance_km(&mc.geo);
+    let limit = pc.max_travel_km.min(mc.max_travel_km);
+    if rules.mentor_distance && d > limit {
+        fail!(Rule::TooFar);
+    }
+    let common = pc.avail.common_minutes(&mc.avail);
+    if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
+        fail!(Rule::TooLittleCommonTime);
+    }
+    if rules.mentor_requirements && !subset(&pc.requirements, &mc.tags) {
+        fail!(Rule::MentorRequirementUnmet);
+    }
+    if inst.forbidden_mentor.contains(&(p, m)) {
+        fail!(Rule::Forbidden);
+    }
+    if broken != 0 {
+        return Err(broken);
+    }
+    Ok(mentor_breakdown(pc, mc, cfg, shared, d, limit, common))
+}
+
+fn mentor_breakdown(
+    pc: &PartC,
+    mc: &MentC,
+    cfg: &Config,
+    shared: Option<u8>,
+    d: f64,
+    limit: f64,
+    common: u32,
+) -> Breakdown {
+    let w = &cfg.weights;
+    let skills = if pc.skills.is_empty() {
+        0
+    } else {
+        let mut credit = 0i64;
+        for &(id, lvl) in &pc.skills {
+            if let Ok(k) = mc.skills.binary_search_by_key(&id, |x| x.0) {
+                credit += if mc.skills[k].1 >= lvl { 1000 } else { 500 };
+            }
+        }
+        credit / pc.skills.len() as i64
+    };
+    let sector = if intersects(&pc.sectors, &mc.sectors) {
+        1000
+    } else {
+        0
+    };
+    // A2 (rank 1) → 0, native (rank 6) → 1000.
+    let language = shared.map_or(0, |r| i64::from(r.saturating_sub(1)) * 200);
+    let distance = permille_distance(d, limit);
+    let sat = w.time_saturation_minutes;
+    let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
+    let waiting = waiting_permille(pc, cfg);
+    Breakdown {
+        skills: i64::from(w.skills) * skills,
+        sector: i64::from(w.sector) * sector,
+        language: i64::from(w.language) * language,
+        distance: i64::from(w.distance) * distance,
+        time: i64::from(w.time) * time,
+        waiting: i64::from(w.waiting) * waiting,
+    }
+}
+
+/// Check a participant–offer pair, as [`evaluate_mentor`].
+pub(crate) fn evaluate_offer(
+    inst: &Instance,
+    cfg: &Config,
+    p: u32,
+    o: u32,
+    first_only: bool,
+) -> std::result::Result<Breakdown, u16> {
+    let pc = &inst.participants[p as usize];
+    let oc = &inst.offers[o as usize];
+    let rules = &cfg.rules;
+    let mut broken = 0u16;
+    macro_rules! fail {
+        ($r:expr) => {{
+            broken |= bit($r);
+            if first_only {
+                return Err(broken);
+            }
+        }};
+    }
+    if pc.goals == 0 || (rules.offer_goals && pc.goals & oc.kind.bit() == 0) {
+        fail!(Rule::KindNotInGoals);
+    }
+    let (lang_ok, lang_fit) = requirement_fit(&pc.langs, &oc.req_langs);
+    let (skill_ok, skill_fit) = requirement_fit(&pc.skills, &oc.req_skills);
+    if rules.offer_requirements && !lang_ok {
+        fail!(Rule::MissingLanguage);
+    }
+    if rules.offer_requirements && !skill_ok {
+        fail!(Rule::MissingSkill);
+    }
+    let d = pc.geo.distance_km(&oc.geo);
+    if rules.offer_distance && d > pc.max_travel_km {
+        fail!(Rule::TooFar);
+    }
+    if rules.offer_schedule && !pc.avail.covers(&oc.schedule) {
+        fail!(Rule::ScheduleNotCovered);
+    }
+    if rules.offer_work_permit && oc.needs_work_permit && !pc.work_permit {
+        fail!(Rule::NoWorkPermit);
+    }
+    if inst.forbidden_offer.contains(&(p, o)) {
+        fail!(Rule::Forbidden);
+    }
+    if broken != 0 {
+        return Err(broken);
+    }
+    Ok(offer_breakdown(pc, oc, cfg, lang_fit, skill_fit, d))
+}
+
+fn offer_breakdown(
+    pc: &PartC,
+    oc: &OfferC,
+    cfg: &Config,
+    lang_fit: i64,
+    skill_fit: i64,
+    d: f64,
+) -> Breakdown {
+    let w = &cfg.weights;
+    let sector = match oc.sector {
+        Some(s) if pc.sectors.binary_search(&s).is_ok() => 1000,
+        _ => 0,
+    };
+    let sched = oc.schedule.minutes();
+    let time = if sched == 0 {
+        1000
+    } else {
+        i64::from(pc.avail.common_minutes(&oc.schedule)) * 1000 / i64::from(sched)
+    };
+    Breakdown {
+        skills: i64::from(w.skills) * skill_fit,
+        sector: i64::from(w.sector) * sector,
+        language: i64::from(w.language) * lang_fit,
+        distance: i64::from(w.distance) * permille_distance(d, pc.max_travel_km),
+        time: i64::from(w.time) * time,
+        waiting: i64::from(w.waiting) * waiting_permille(pc, cfg),
+    }
+}
+
+/// The rules a mask names, in checking order.
+pub(crate) fn rules_of(mask: u16) -> Vec<Rule> {
+    Rule::ALL
+        .into_iter()
+        .filter(|r| mask & bit(*r) != 0)
+        .collect()
+}
+
+/// Breakdown of a pair regardless of the rules (for pinned pairs that break one).
+pub(crate) fn mentor_breakdown_any(inst: &Instance, cfg: &Config, p: u32, m: u32) -> Breakdown {
+    let pc = &inst.participants[p as usize];
+    let mc = &inst.mentors[m as usize];
+    let d = pc.geo.distance_km(&mc.geo);
+    let limit = pc.max_travel_km.min(mc.max_travel_km);
+    let common = pc.avail.common_minutes(&mc.avail);
+    mentor_breakdown(
+        pc,
+        mc,
+        cfg,
+        best_shared(&pc.langs, &mc.langs),
+        d,
+        limit,
+        common,
+    )
+}
+
+/// Breakdown of an offer pair regardless of the rules.
+pub(crate) fn offer_breakdown_any(inst: &Instance, cfg: &Config, p: u32, o: u32) -> Breakdown {
+    let pc = &inst.participants[p as usize];
+    let oc = &inst.offers[o as usize];
+    let (_, lang_fit) = requirement_fit(&pc.langs, &oc.req_langs);
+    let (_, skill_fit) = requirement_fit(&pc.skills, &oc.req_skills);
+    let d = pc.geo.distance_km(&oc.geo);
+    offer_breakdown(pc, oc, cfg, lang_fit, skill_fit, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_helpers() {
+        assert!(subset(&[], &[1]));
+        assert!(subset(&[1, 3], &[0, 1, 2, 3]));
+        assert!(!subset(&[1, 4], &[0, 1, 2, 3]));
+        assert!(intersects(&[1, 5], &[2, 5]));
+        assert!(!intersects(&[1, 5], &[2, 6]));
+        assert_eq!(best_shared(&[(0, 6), (2, 1)], &[(0, 2), (2, 5)]), Some(2));
+        assert_eq!(best_shared(&[(0, 6)], &[(1, 6)]), None);
+    }
+
+    #[test]
+    fn requirement_credit() {
+        assert_eq!(requirement_fit(&[(1, 3)], &[(1, 3)]), (true, 333));
+        assert_eq!(requirement_fit(&[(1, 5)], &[(1, 3)]), (true, 1000));
+        assert!(!requirement_fit(&[(1, 2)], &[(1, 3)]).0);
+        assert!(!requirement_fit(&[], &[(1, 1)]).0);
+    }
+
+    #[test]
+    fn distance_credit() {
+        assert_eq!(permille_distance(0.0, 10.0), 1000);
+        assert_eq!(permille_distance(5.0, 10.0), 500);
+        assert_eq!(permille_distance(12.0, 10.0), 0);
+        assert_eq!(permille_distance(0.0, 0.0), 1000);
+    }
+}
