@@ -235,7 +235,10 @@ mod tests {
         ]));
         let s = e.to_string();
         assert!(s.starts_with("invalid instance (2 problems): "), "{s}");
-        assert!(s.contains("participant \"p-1\" field `location.lat` = 91"), "{s}");
+        assert!(
+            s.contains("participant \"p-1\" field `location.lat` = 91"),
+            "{s}"
+        );
         assert!(s.contains("mentor \"m-1\" field `capacity` = 0"), "{s}");
     }
 }
