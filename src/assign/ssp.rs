@@ -1,0 +1,255 @@
+//! Successive shortest augmenting paths with node potentials, many-to-one,
+//! on the compressed sparse graph (Ahuja, Magnanti & Orlin, *Network Flows*,
+//! 1993, ch. 9; the one-row-at-a-time form of Jonker & Volgenant 1987).
+//!
+//! # Formulation
+//!
+//! Weights are shifted to `w' = w + offset` (`offset` is 0 for `MaxWeight`
+//! and the big constant `B` of the module docs for `MaxCardinality`). Every
+//! left vertex `i` also has a private "stay unassigned" option of weight 0.
+//! With it every left vertex is always assigned (to a right vertex or to its
+//! own option), so the problem is a left-perfect transportation problem
+//! whose LP is
+//!
+//! ```text
+//! max Σ w'_ij x_ij   s.t.  Σ_j x_ij ≤ 1,  Σ_i x_ij ≤ c_j,  x ≥ 0
+//! dual: min Σ u_i + Σ c_j v_j  s.t.  u_i + v_j ≥ w'_ij,  u ≥ 0,  v ≥ 0
+//! ```
+//!
+//! (the option's column has dual 0 throughout, which turns its constraint
+//! `u_i + 0 ≥ 0` into `u ≥ 0`).
+//!
+//! # Invariants (the proof of optimality)
+//!
+//! Left vertices are inserted in index order. After each insertion:
+//! 1. `u_i + v_j ≥ w'_ij` on every edge, with equality on assigned edges;
+//! 2. `u_i ≥ 0` for inserted `i`, and `u_i = 0` if `i` is unassigned;
+//! 3. `v_j ≥ 0`, and `v_j = 0` unless right vertex `j` is full.
+//!
+//! 1–3 are LP feasibility plus complementary slackness, so the assignment of
+//! the inserted vertices is optimal. Insertion of `r` runs Dijkstra over
+//! alternating paths: from `r` to each right vertex `j` (first arc
+//! `v_j − w'_rj`, later arcs the non-negative slacks `u_i + v_j − w'_ij`);
+//! from a full right vertex to each left vertex it holds (slack 0). Sinks are
+//! a right vertex with spare capacity (its distance) and the option of a
+//! reached left vertex `i` (distance `d(i) + u_i`; for `r` itself, 0). With
+//! `D` the smallest sink distance, every finalised node moves its potential
+//! by `D − d` (`u_i −= D − d(i)`, `v_j += D − d(j)`): slacks stay
+//! non-negative because `d` obeys the triangle inequality on finalised arcs,
+//! the path becomes tight, `v` only grows (3 holds because a right vertex
+//! with spare room is finalised only as the sink, where `D − d = 0`), and
+//! `u_i ≥ D − d(i)` holds because `i`'s option was a sink no shorter than
+//! `D` (2). Augmenting along the path keeps every load but the sink's.
+//!
+//! # Complexity
+//!
+//! One Dijkstra per left vertex: O(n_left · (E + V) log V) time in the worst
+//! case, usually far less because most searches stop after a few scans;
+//! O(V + E) memory. Search state is reset through the lists of touched
+//! vertices, so a short search costs only what it touches.
+
+use super::problem::Graph;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Optimal assignment and duals of a sparse graph.
+pub(crate) struct Solution {
+    /// Right vertex of each left vertex, or [`NONE`].
+    pub right_of: Vec<u32>,
+    pub u: Vec<i64>,
+    pub v: Vec<i64>,
+}
+
+#[derive(Clone, Copy)]
+enum Sink {
+    Right(u32),
+    Option(u32),
+}
+
+struct State<'g> {
+    g: &'g Graph,
+    offset: i64,
+    u: Vec<i64>,
+    v: Vec<i64>,
+    right_of: Vec<u32>,
+    /// Left vertices held by each right vertex: `slots[slot_start[j]..][..load[j]]`.
+    slot_start: Vec<usize>,
+    slots: Vec<u32>,
+    load: Vec<u32>,
+    pos: Vec<u32>,
+    // Search state, valid where `seen[j] == search`.
+    seen: Vec<u32>,
+    done: Vec<bool>,
+    dist: Vec<i64>,
+    pred: Vec<u32>,
+    search: u32,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    fin_left: Vec<(u32, i64)>,
+    fin_right: Vec<u32>,
+}
+
+/// Solve `max Σ (w + offset)` with optional assignment (see module docs).
+pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
+    let n_right = g.n_right();
+    let mut deg = vec![0usize; n_right];
+    for &r in &g.right {
+        deg[r as usize] += 1;
+    }
+    let mut slot_start = Vec::with_capacity(n_right + 1);
+    let mut total = 0usize;
+    for j in 0..n_right {
+        slot_start.push(total);
+        total += deg[j].min(g.cap[j] as usize);
+    }
+    slot_start.push(total);
+    let mut s = State {
+        g,
+        offset,
+        u: vec![0; g.n_left],
+        v: vec![0; n_right],
+        right_of: vec![NONE; g.n_left],
+        slot_start,
+        slots: vec![NONE; total],
+        load: vec![0; n_right],
+        pos: vec![0; g.n_left],
+        seen: vec![0; n_right],
+        done: vec![false; n_right],
+        dist: vec![0; n_right],
+        pred: vec![NONE; n_right],
+        search: 0,
+        heap: BinaryHeap::new(),
+        fin_left: Vec::new(),
+        fin_right: Vec::new(),
+    };
+    for r in 0..g.n_left {
+        s.insert(r as u32);
+    }
+    Solution {
+        right_of: s.right_of,
+        u: s.u,
+        v: s.v,
+    }
+}
+
+impl State<'_> {
+    fn add(&mut self, i: u32, j: u32) {
+        let ju = j as usize;
+        let l = self.load[ju];
+        self.slots[self.slot_start[ju] + l as usize] = i;
+        self.pos[i as usize] = l;
+        self.load[ju] = l + 1;
+        self.right_of[i as usize] = j;
+    }
+
+    fn remove(&mut self, i: u32, j: u32) {
+        let ju = j as usize;
+        let p = self.pos[i as usize] as usize;
+        let last_k = self.slot_start[ju] + self.load[ju] as usize - 1;
+        let last = self.slots[last_k];
+        self.slots[self.slot_start[ju] + p] = last;
+        self.pos[last as usize] = p as u32;
+        self.load[ju] -= 1;
+        self.right_of[i as usize] = NONE;
+    }
+
+    /// Relax the edges of left vertex `i` reached at distance `di`; returns
+    /// the updated best sink.
+    fn relax(&mut self, i: u32, di: i64, mut best: (i64, Sink)) -> (i64, Sink) {
+        let ui = self.u[i as usize];
+        let base = di + ui - self.offset;
+        let (rs, ws) = self.g.edges_of(i as usize);
+        for (&j, &w) in rs.iter().zip(ws) {
+            let ju = j as usize;
+            let nd = base + self.v[ju] - w;
+            if nd >= best.0 {
+                continue;
+            }
+            if self.seen[ju] == self.search {
+                if self.done[ju] || nd >= self.dist[ju] {
+                    continue;
+                }
+            } else {
+                self.seen[ju] = self.search;
+                self.done[ju] = false;
+            }
+            self.dist[ju] = nd;
+            self.pred[ju] = i;
+            if self.load[ju] < self.g.cap[ju] {
+                best = (nd, Sink::Right(j));
+            } else {
+                self.heap.push(Reverse((nd, j)));
+            }
+        }
+        best
+    }
+
+    fn insert(&mut self, r: u32) {
+        self.search = self.search.wrapping_add(1);
+        if self.search == 0 {
+            self.seen.fill(0);
+            self.search = 1;
+        }
+        self.heap.clear();
+        self.fin_left.clear();
+        self.fin_right.clear();
+        self.u[r as usize] = 0;
+        // The option "r stays unassigned" is a sink at distance 0.
+        let mut best = (0i64, Sink::Option(r));
+        self.fin_left.push((r, 0));
+        best = self.relax(r, 0, best);
+        while let Some(Reverse((d, j))) = self.heap.pop() {
+            if d >= best.0 {
+                break;
+            }
+            let ju = j as usize;
+            if self.done[ju] || d != self.dist[ju] {
+                continue;
+            }
+            self.done[ju] = true;
+            self.fin_right.push(j);
+            let (a, l) = (self.slot_start[ju], self.load[ju] as usize);
+            for k in a..a + l {
+                let i = self.slots[k];
+                self.fin_left.push((i, d));
+                let opt = d + self.u[i as usize];
+                if opt < best.0 {
+                    best = (opt, Sink::Option(i));
+                }
+                best = self.relax(i, d, best);
+            }
+        }
+        let big_d = best.0;
+        for &(i, di) in &self.fin_left {
+            self.u[i as usize] -= big_d - di;
+        }
+        for &j in &self.fin_right {
+            self.v[j as usize] += big_d - self.dist[j as usize];
+        }
+        // Augment from the sink back to r.
+        let mut j = match best.1 {
+            Sink::Right(t) => t,
+            Sink::Option(i) => {
+                if i == r {
+                    return;
+                }
+                let j0 = self.right_of[i as usize];
+                self.remove(i, j0);
+                j0
+            }
+        };
+        loop {
+            let i = self.pred[j as usize];
+            let old = self.right_of[i as usize];
+            if old != NONE {
+                self.remove(i, old);
+            }
+            self.add(i, j);
+            if i == r {
+                break;
+            }
+            j = old;
+        }
+    }
+}
