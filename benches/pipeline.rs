@@ -10,7 +10,9 @@ use mentormatch::model::InstanceData;
 use mentormatch::{Candidates, Config, Instance, MatchObjective, Matcher};
 
 fn load(name: &str) -> (String, InstanceData) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
     let text = std::fs::read_to_string(&path).expect("fixture readable");
     let data = serde_json::from_str(&text).expect("fixture parses");
     (text, data)
@@ -25,7 +27,9 @@ fn pipeline(c: &mut Criterion) {
         let inst = Instance::new(data.clone()).expect("valid");
         let cfg = Config::default();
         let cands = Candidates::compute(&inst, &cfg).expect("candidates");
-        let reference = Matcher::new(cfg.clone()).run_with_candidates(&inst, &cands).expect("run");
+        let reference = Matcher::new(cfg.clone())
+            .run_with_candidates(&inst, &cands)
+            .expect("run");
         let mut g = c.benchmark_group(format!("pipeline/{label}"));
         g.sample_size(10);
         g.throughput(Throughput::Elements(data.participants.len() as u64));
@@ -45,7 +49,9 @@ fn pipeline(c: &mut Criterion) {
             let m = Matcher::new(cfg.clone().objective(obj));
             g.bench_function(format!("solve+report/{obj:?}"), |b| {
                 b.iter(|| {
-                    let r = m.run_with_candidates(black_box(&inst), &cands).expect("run");
+                    let r = m
+                        .run_with_candidates(black_box(&inst), &cands)
+                        .expect("run");
                     if obj == MatchObjective::MaxCardinality {
                         assert_eq!(r.summary, reference.summary);
                     } else {

@@ -457,7 +457,7 @@ impl Instance {
                 }),
             }
         }
-        data.participants = parse_list(
+        let (participants, rp) = parse_list(
             &mut obj,
             "participants",
             "participant",
@@ -466,22 +466,27 @@ impl Instance {
                 unparsed.participants.extend(id_of(v));
             },
         );
-        data.mentors = parse_list(&mut obj, "mentors", "mentor", &mut problems, |v| {
+        let (mentors, rm) = parse_list(&mut obj, "mentors", "mentor", &mut problems, |v| {
             unparsed.mentors.extend(id_of(v));
         });
-        data.companies = parse_list(
-            &mut obj,
-            "companies",
-            "company",
-            &mut problems,
-            |v: &serde_json::Value| {
-                if let Some(offers) = v.get("offers").and_then(|o| o.as_array()) {
-                    unparsed.offers.extend(offers.iter().filter_map(id_of));
-                }
-            },
-        );
-        data.pinned = parse_list(&mut obj, "pinned", "pinned", &mut problems, |_| {});
-        data.forbidden = parse_list(&mut obj, "forbidden", "forbidden", &mut problems, |_| {});
+        let (companies, rc) = parse_list(&mut obj, "companies", "company", &mut problems, |v| {
+            if let Some(offers) = v.get("offers").and_then(|o| o.as_array()) {
+                unparsed.offers.extend(offers.iter().filter_map(id_of));
+            }
+        });
+        let (pinned, _) = parse_list(&mut obj, "pinned", "pinned", &mut problems, |_| {});
+        let (forbidden, _) = parse_list(&mut obj, "forbidden", "forbidden", &mut problems, |_| {});
+        data.participants = participants;
+        data.mentors = mentors;
+        data.companies = companies;
+        data.pinned = pinned;
+        data.forbidden = forbidden;
+        // Records that did not parse are still checked for everything else.
+        let mut c = Check { problems };
+        check_repaired(&mut c, &rp, check_participant);
+        check_repaired(&mut c, &rm, check_mentor);
+        check_repaired(&mut c, &rc, check_company);
+        let problems = c.problems;
         Self::build(data, &unparsed, problems)
     }
 
@@ -980,17 +985,57 @@ fn id_of(v: &serde_json::Value) -> Option<String> {
     v.get("id").and_then(|i| i.as_str()).map(str::to_owned)
 }
 
+/// A record that failed to parse, repaired by dropping what did not parse
+/// so that its remaining fields can still be checked.
+struct Repaired<T> {
+    record: String,
+    value: T,
+    /// Field paths (in input coordinates) of the lists elements were dropped
+    /// from; semantic problems inside them are not reported (indices moved).
+    dropped_in: Vec<String>,
+}
+
+/// One segment of a field path.
+#[derive(Clone, PartialEq)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn render(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => {
+                s.push('[');
+                s.push_str(&i.to_string());
+                s.push(']');
+            }
+        }
+    }
+    s
+}
+
 /// Deserialise each element of `obj[key]` on its own, reporting failures
-/// with the record's id and the field path.
+/// with the record's id and the field path. A record that fails is repaired
+/// step by step (an unknown field removed, a malformed list element dropped)
+/// so that every parse problem in it is reported, not just the first.
 fn parse_list<T: serde::de::DeserializeOwned>(
     obj: &mut serde_json::Map<String, serde_json::Value>,
     key: &str,
     kind: &str,
     problems: &mut Vec<InputError>,
     mut on_fail: impl FnMut(&serde_json::Value),
-) -> Vec<T> {
+) -> (Vec<T>, Vec<Repaired<T>>) {
+    let mut repaired = Vec::new();
     let Some(v) = obj.remove(key) else {
-        return Vec::new();
+        return (Vec::new(), repaired);
     };
     let serde_json::Value::Array(items) = v else {
         problems.push(InputError {
@@ -999,48 +1044,185 @@ fn parse_list<T: serde::de::DeserializeOwned>(
             value: short(&v),
             message: "expected a list".into(),
         });
-        return Vec::new();
+        return (Vec::new(), repaired);
     };
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        match serde_path_to_error::deserialize::<_, T>(&item) {
-            Ok(t) => out.push(t),
-            Err(e) => {
-                let id = id_of(&item).unwrap_or_default();
-                let rec = if kind == "pinned" || kind == "forbidden" {
-                    format!("{key}[{i}]")
-                } else {
-                    record(kind, key, i, &id)
-                };
-                let path = e.path().to_string();
-                let value = lookup(&item, e.path()).map(short).unwrap_or_default();
-                problems.push(InputError {
-                    record: rec,
-                    field: if path == "." { String::new() } else { path },
-                    value,
-                    message: e.into_inner().to_string(),
-                });
-                on_fail(&item);
+    for (i, mut item) in items.into_iter().enumerate() {
+        let id = id_of(&item).unwrap_or_default();
+        let rec = if kind == "pinned" || kind == "forbidden" {
+            format!("{key}[{i}]")
+        } else {
+            record(kind, key, i, &id)
+        };
+        // Dropped list elements: (list path in input coordinates, input index).
+        let mut dropped: Vec<(Vec<Seg>, usize)> = Vec::new();
+        let mut failed = false;
+        // Each round removes one thing, so this ends; the bound is a guard.
+        for _ in 0..64 {
+            match serde_path_to_error::deserialize::<_, T>(&item) {
+                Ok(t) => {
+                    if failed {
+                        let mut dropped_in: Vec<String> =
+                            dropped.iter().map(|(p, _)| render(p)).collect();
+                        dropped_in.dedup();
+                        repaired.push(Repaired {
+                            record: rec.clone(),
+                            value: t,
+                            dropped_in,
+                        });
+                    } else {
+                        out.push(t);
+                    }
+                    break;
+                }
+                Err(e) => {
+                    if !failed {
+                        failed = true;
+                        on_fail(&item);
+                    }
+                    let cur: Vec<Seg> = e
+                        .path()
+                        .iter()
+                        .filter_map(|s| match s {
+                            serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                            serde_path_to_error::Segment::Map { key } => {
+                                Some(Seg::Key(key.clone()))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let orig = to_input_coordinates(&cur, &dropped);
+                    let message = e.into_inner().to_string();
+                    let unknown_field = message.starts_with("unknown field");
+                    // serde names a missing field only in its message: put it in the path.
+                    let missing = message
+                        .strip_prefix("missing field `")
+                        .and_then(|m| m.split('`').next())
+                        .map(|f| Seg::Key(f.to_owned()));
+                    let value = if missing.is_some() {
+                        String::new()
+                    } else {
+                        lookup(&item, &cur).map(short).unwrap_or_default()
+                    };
+                    let mut field = orig.clone();
+                    field.extend(missing);
+                    problems.push(InputError {
+                        record: rec.clone(),
+                        field: render(&field),
+                        value,
+                        message,
+                    });
+                    if !repair(&mut item, &cur, &orig, unknown_field, &mut dropped) {
+                        break;
+                    }
+                }
             }
         }
     }
-    out
+    (out, repaired)
 }
 
-/// The value at a serde path, if it exists.
-fn lookup<'a>(
-    v: &'a serde_json::Value,
-    path: &serde_path_to_error::Path,
-) -> Option<&'a serde_json::Value> {
+/// Map a path in the (partly repaired) record back to input coordinates.
+fn to_input_coordinates(cur: &[Seg], dropped: &[(Vec<Seg>, usize)]) -> Vec<Seg> {
+    let mut orig: Vec<Seg> = Vec::with_capacity(cur.len());
+    for seg in cur {
+        match seg {
+            Seg::Index(k) => {
+                let mut removed: Vec<usize> = dropped
+                    .iter()
+                    .filter(|(p, _)| *p == orig)
+                    .map(|(_, x)| *x)
+                    .collect();
+                removed.sort_unstable();
+                let mut o = *k;
+                for r in removed {
+                    if r <= o {
+                        o += 1;
+                    }
+                }
+                orig.push(Seg::Index(o));
+            }
+            Seg::Key(_) => orig.push(seg.clone()),
+        }
+    }
+    orig
+}
+
+/// Remove an unknown field, or drop the innermost list element holding the
+/// error. False when neither applies (the record cannot be repaired).
+fn repair(
+    item: &mut serde_json::Value,
+    cur: &[Seg],
+    orig: &[Seg],
+    unknown_field: bool,
+    dropped: &mut Vec<(Vec<Seg>, usize)>,
+) -> bool {
+    if unknown_field {
+        let Some((Seg::Key(k), parent)) = cur.split_last() else {
+            return false;
+        };
+        return lookup_mut(item, parent)
+            .and_then(|p| p.as_object_mut())
+            .is_some_and(|m| m.remove(k).is_some());
+    }
+    let Some(pos) = cur.iter().rposition(|s| matches!(s, Seg::Index(_))) else {
+        return false;
+    };
+    let (Seg::Index(k), Some(Seg::Index(ok))) = (&cur[pos], orig.get(pos)) else {
+        return false;
+    };
+    match lookup_mut(item, &cur[..pos]).and_then(|a| a.as_array_mut()) {
+        Some(arr) if *k < arr.len() => {
+            arr.remove(*k);
+            dropped.push((orig[..pos].to_vec(), *ok));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The value at a path, if it exists.
+fn lookup<'a>(v: &'a serde_json::Value, path: &[Seg]) -> Option<&'a serde_json::Value> {
     let mut cur = v;
     for seg in path {
         cur = match seg {
-            serde_path_to_error::Segment::Seq { index } => cur.get(*index)?,
-            serde_path_to_error::Segment::Map { key } => cur.get(key)?,
-            _ => return None,
+            Seg::Index(i) => cur.get(*i)?,
+            Seg::Key(k) => cur.get(k)?,
         };
     }
     Some(cur)
+}
+
+fn lookup_mut<'a>(v: &'a mut serde_json::Value, path: &[Seg]) -> Option<&'a mut serde_json::Value> {
+    let mut cur = v;
+    for seg in path {
+        cur = match seg {
+            Seg::Index(i) => cur.get_mut(*i)?,
+            Seg::Key(k) => cur.get_mut(k.as_str())?,
+        };
+    }
+    Some(cur)
+}
+
+/// Semantic problems of repaired records, except inside lists they lost elements from.
+fn check_repaired<T>(
+    c: &mut Check,
+    repaired: &[Repaired<T>],
+    check: impl Fn(&mut Check, &str, &T),
+) {
+    for r in repaired {
+        let mut tmp = Check {
+            problems: Vec::new(),
+        };
+        check(&mut tmp, &r.record, &r.value);
+        c.problems.extend(tmp.problems.into_iter().filter(|p| {
+            !r.dropped_in.iter().any(|d| {
+                p.field
+                    .strip_prefix(d.as_str())
+                    .is_some_and(|rest| rest.starts_with('[') || rest.starts_with('.'))
+            })
+        }));
+    }
 }
 
 /// A value rendered compactly for a message.

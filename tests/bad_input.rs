@@ -357,3 +357,29 @@ fn input_is_not_mutated() {
     let again: InstanceData = serde_json::from_value(back).unwrap();
     assert_eq!(again, data);
 }
+
+#[test]
+fn every_parse_problem_of_a_record_is_reported() {
+    let m = reject(|v| {
+        set(v, "/participants/0/languages/0/level", json!("B3"));
+        set(
+            v,
+            "/participants/0/availability/1",
+            json!("tue-thu 14:00-18:10"),
+        );
+        set(v, "/participants/0/location/lat", json!(123));
+        v["participants"][0]["waitng_days"] = json!(3);
+        v["mentors"][0].as_object_mut().unwrap().remove("capacity");
+    });
+    has(
+        &m,
+        &[
+            "5 problems",
+            "participant \"p-001\" field `languages[0].level` = \"B3\"",
+            "participant \"p-001\" field `availability[1]` = \"tue-thu 14:00-18:10\"",
+            "participant \"p-001\" field `waitng_days`",
+            "participant \"p-001\" field `location.lat` = 123",
+            "mentor \"m-01\" field `capacity`: missing field `capacity`",
+        ],
+    );
+}
