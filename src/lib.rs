@@ -8,3 +8,4 @@ mod error;
 
 pub use error::{Error, InputError, InputErrors, Result};
 pub mod model;
+pub mod synth;
