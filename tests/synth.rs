@@ -5,7 +5,7 @@
 //! default hard rules of DESIGN.md over `InstanceData` (its own haversine,
 //! its own minute sets), not the engine's.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use mentormatch::model::{Cefr, Company, InstanceData, Mentor, Offer, Participant, TimeRange};
@@ -20,78 +20,109 @@ fn haversine_km(a_lat: f64, a_lon: f64, b_lat: f64, b_lon: f64) -> f64 {
     2.0 * R * h.sqrt().asin()
 }
 
-/// Minutes of the week (0..10080) covered by the ranges.
-fn minutes(ranges: &[TimeRange]) -> BTreeSet<u32> {
-    let mut out = BTreeSet::new();
+/// The minutes of a week (0..10080), one bit each.
+#[derive(Clone, PartialEq, Eq)]
+struct Minutes(Vec<u64>);
+
+impl Minutes {
+    fn common(&self, other: &Minutes) -> u32 {
+        self.0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| (a & b).count_ones())
+            .sum()
+    }
+    fn is_subset(&self, other: &Minutes) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
+/// Minutes of the week covered by the ranges.
+fn minutes(ranges: &[TimeRange]) -> Minutes {
+    let mut out = Minutes(vec![0; 7 * 1440 / 64 + 1]);
     for r in ranges {
         let (s, e) = r.minutes();
         for d in r.first_day().index()..=r.last_day().index() {
-            for m in u32::from(s)..u32::from(e) {
-                out.insert(d as u32 * 1440 + m);
+            for m in usize::from(s)..usize::from(e) {
+                let bit = d * 1440 + m;
+                out.0[bit / 64] |= 1 << (bit % 64);
             }
         }
     }
     out
 }
 
-struct Why {
-    language: bool,
-    distance: bool,
-    time: bool,
-    requirements: bool,
-}
-
+/// The mentor rules in order: language, distance, time, requirements,
+/// sought and not forbidden.
 fn mentor_rules(
     p: &Participant,
-    pm: &BTreeSet<u32>,
+    pm: &Minutes,
     m: &Mentor,
-    mm: &BTreeSet<u32>,
+    mm: &Minutes,
     forbidden: &HashSet<(String, String)>,
-) -> Why {
+) -> [bool; 5] {
     let language = p.languages.iter().any(|a| {
         a.level >= Cefr::A2
-            && m
-                .languages
+            && m.languages
                 .iter()
                 .any(|b| b.code == a.code && b.level >= Cefr::A2)
     });
-    let d = haversine_km(p.location.lat, p.location.lon, m.location.lat, m.location.lon);
-    let distance = d <= p.max_travel_km.min(m.max_travel_km);
-    let time = pm.intersection(mm).count() >= 60;
-    let requirements = p.mentor_requirements.iter().all(|r| m.tags.contains(r))
-        && p.seeks_mentor
-        && !forbidden.contains(&(p.id.0.clone(), m.id.0.clone()));
-    Why {
+    let d = haversine_km(
+        p.location.lat,
+        p.location.lon,
+        m.location.lat,
+        m.location.lon,
+    );
+    [
         language,
-        distance,
-        time,
-        requirements,
-    }
+        d <= p.max_travel_km.min(m.max_travel_km),
+        pm.common(mm) >= 60,
+        p.mentor_requirements.iter().all(|r| m.tags.contains(r)),
+        p.seeks_mentor && !forbidden.contains(&(p.id.0.clone(), m.id.0.clone())),
+    ]
 }
 
-fn offer_ok(
+/// The name of the first rule that no candidate passes together with the
+/// rules before it (all candidates fail, so some rule is first).
+fn first_failing(rules: &[Vec<bool>], names: &[&'static str]) -> &'static str {
+    let k = (1..=names.len())
+        .find(|&k| !rules.iter().any(|r| r[..k].iter().all(|&b| b)))
+        .expect("some rule fails for every candidate");
+    names[k - 1]
+}
+
+/// The offer rules in order: kind, language, skills, distance, time,
+/// permit, not forbidden.
+fn offer_rules(
     p: &Participant,
-    pm: &BTreeSet<u32>,
+    pm: &Minutes,
     c: &Company,
     o: &Offer,
+    om: &Minutes,
     forbidden: &HashSet<(String, String)>,
-) -> bool {
-    p.goals.contains(&o.kind)
-        && o.required_languages.iter().all(|r| {
+) -> [bool; 7] {
+    [
+        p.goals.contains(&o.kind),
+        o.required_languages.iter().all(|r| {
             p.languages
                 .iter()
                 .any(|l| l.code == r.code && l.level >= r.level)
-        })
-        && o.required_skills.iter().all(|r| {
+        }),
+        o.required_skills.iter().all(|r| {
             p.skills
                 .iter()
                 .any(|s| s.skill == r.skill && s.level >= r.level)
-        })
-        && haversine_km(p.location.lat, p.location.lon, c.location.lat, c.location.lon)
-            <= p.max_travel_km
-        && minutes(&o.schedule).is_subset(pm)
-        && (p.work_permit || !o.needs_work_permit)
-        && !forbidden.contains(&(p.id.0.clone(), o.id.0.clone()))
+        }),
+        haversine_km(
+            p.location.lat,
+            p.location.lon,
+            c.location.lat,
+            c.location.lon,
+        ) <= p.max_travel_km,
+        om.is_subset(pm),
+        p.work_permit || !o.needs_work_permit,
+        !forbidden.contains(&(p.id.0.clone(), o.id.0.clone())),
+    ]
 }
 
 #[derive(Debug, Default)]
@@ -104,6 +135,10 @@ struct Stats {
     /// Participants seeking a mentor with none feasible, by the first rule
     /// that no mentor passes (language, distance, time, requirements).
     no_mentor_because: BTreeMap<&'static str, usize>,
+    /// Participants seeking an offer with none feasible, by the first rule
+    /// (in the order of `offer_rules`) that no offer passes together with
+    /// the rules before it.
+    no_offer_because: BTreeMap<&'static str, usize>,
 }
 
 fn feasibility(data: &InstanceData) -> Stats {
@@ -120,8 +155,16 @@ fn feasibility(data: &InstanceData) -> Stats {
             (f.participant.0.clone(), other)
         })
         .collect();
-    let mentor_minutes: Vec<BTreeSet<u32>> =
-        data.mentors.iter().map(|m| minutes(&m.availability)).collect();
+    let offers: Vec<(&Company, &Offer, Minutes)> = data
+        .companies
+        .iter()
+        .flat_map(|c| c.offers.iter().map(move |o| (c, o, minutes(&o.schedule))))
+        .collect();
+    let mentor_minutes: Vec<Minutes> = data
+        .mentors
+        .iter()
+        .map(|m| minutes(&m.availability))
+        .collect();
     let mut s = Stats {
         participants: data.participants.len(),
         ..Stats::default()
@@ -130,38 +173,44 @@ fn feasibility(data: &InstanceData) -> Stats {
         let pm = minutes(&p.availability);
         if p.seeks_mentor {
             s.seeking_mentor += 1;
-            let whys: Vec<Why> = data
+            let rules: Vec<Vec<bool>> = data
                 .mentors
                 .iter()
                 .zip(&mentor_minutes)
-                .map(|(m, mm)| mentor_rules(p, &pm, m, mm, &forbidden))
+                .map(|(m, mm)| mentor_rules(p, &pm, m, mm, &forbidden).to_vec())
                 .collect();
-            if whys
-                .iter()
-                .any(|w| w.language && w.distance && w.time && w.requirements)
-            {
+            if rules.iter().any(|r| r.iter().all(|&b| b)) {
                 s.with_mentor += 1;
             } else {
-                let reason = if !whys.iter().any(|w| w.language) {
-                    "language"
-                } else if !whys.iter().any(|w| w.language && w.distance) {
-                    "distance"
-                } else if !whys.iter().any(|w| w.language && w.distance && w.time) {
-                    "time"
-                } else {
-                    "requirements"
-                };
-                *s.no_mentor_because.entry(reason).or_default() += 1;
+                let why = first_failing(
+                    &rules,
+                    &["language", "distance", "time", "requirements", "forbidden"],
+                );
+                *s.no_mentor_because.entry(why).or_default() += 1;
             }
         }
         if !p.goals.is_empty() {
             s.seeking_offer += 1;
-            if data
-                .companies
+            let rules: Vec<Vec<bool>> = offers
                 .iter()
-                .any(|c| c.offers.iter().any(|o| offer_ok(p, &pm, c, o, &forbidden)))
-            {
+                .map(|(c, o, om)| offer_rules(p, &pm, c, o, om, &forbidden).to_vec())
+                .collect();
+            if rules.iter().any(|r| r.iter().all(|&b| b)) {
                 s.with_offer += 1;
+            } else {
+                let why = first_failing(
+                    &rules,
+                    &[
+                        "kind",
+                        "language",
+                        "skills",
+                        "distance",
+                        "time",
+                        "permit",
+                        "forbidden",
+                    ],
+                );
+                *s.no_offer_because.entry(why).or_default() += 1;
             }
         }
     }
@@ -170,28 +219,49 @@ fn feasibility(data: &InstanceData) -> Stats {
 
 /// Structural validity, as `Instance::new` will demand it.
 fn assert_valid(data: &InstanceData) {
-    fn unique<'a>(ids: Vec<&'a str>, what: &str) -> HashSet<&'a str> {
+    fn unique<'a>(ids: &[&'a str], what: &str) -> HashSet<&'a str> {
         let set: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(set.len(), ids.len(), "duplicate {what} ids");
         set
     }
-    let ps = unique(data.participants.iter().map(|p| p.id.as_str()).collect(), "participant");
-    let ms = unique(data.mentors.iter().map(|m| m.id.as_str()).collect(), "mentor");
-    unique(data.companies.iter().map(|c| c.id.as_str()).collect(), "company");
+    let ps = unique(
+        &data
+            .participants
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<Vec<_>>(),
+        "participant",
+    );
+    let ms = unique(
+        &data
+            .mentors
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>(),
+        "mentor",
+    );
+    unique(
+        &data
+            .companies
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        "company",
+    );
     let os = unique(
-        data.companies
+        &data
+            .companies
             .iter()
             .flat_map(|c| c.offers.iter().map(|o| o.id.as_str()))
-            .collect(),
+            .collect::<Vec<_>>(),
         "offer",
     );
     let coord = |lat: f64, lon: f64| {
         assert!(lat.is_finite() && lon.is_finite());
         assert!((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon));
     };
-    let lang_ok = |code: &str| {
-        (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
-    };
+    let lang_ok =
+        |code: &str| (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
     let ranges_ok = |rs: &[TimeRange]| {
         for r in rs {
             let (s, e) = r.minutes();
@@ -205,7 +275,12 @@ fn assert_valid(data: &InstanceData) {
         assert!(p.skills.iter().all(|s| (1..=5).contains(&s.level)));
         assert!(p.languages.iter().all(|l| lang_ok(&l.code)));
         let codes: HashSet<&str> = p.languages.iter().map(|l| l.code.as_str()).collect();
-        assert_eq!(codes.len(), p.languages.len(), "{} repeats a language", p.id);
+        assert_eq!(
+            codes.len(),
+            p.languages.len(),
+            "{} repeats a language",
+            p.id
+        );
         ranges_ok(&p.availability);
         assert!(p.audit.contains_key("gender") && p.audit.contains_key("origin"));
     }
@@ -268,11 +343,15 @@ fn letzwork_defaults_are_as_documented() {
     assert_eq!(data.participants.len(), 150);
     assert_eq!(data.mentors.len(), 35);
     assert_eq!(data.companies.len(), 25);
-    assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 40);
+    assert_eq!(
+        data.companies.iter().map(|c| c.offers.len()).sum::<usize>(),
+        40
+    );
     assert!(data.mentors.iter().all(|m| (1..=3).contains(&m.capacity)));
     assert!(!data.pinned.is_empty() && !data.forbidden.is_empty());
     let s = feasibility(&data);
     eprintln!("letzwork: {s:?}");
+    assert_eq!(s.participants, 150);
     assert!(share(s.with_mentor, s.seeking_mentor) >= 0.70, "{s:?}");
     assert!(share(s.with_mentor, s.seeking_mentor) < 1.0, "{s:?}");
     assert!(share(s.with_offer, s.seeking_offer) >= 0.70, "{s:?}");
@@ -320,11 +399,20 @@ fn saxony_defaults_are_as_documented() {
     assert_eq!(data.participants.len(), 2000);
     assert_eq!(data.mentors.len(), 50);
     assert_eq!(data.companies.len(), 1000);
-    assert!(data.companies.iter().all(|c| (1..=2).contains(&c.offers.len())));
+    assert!(
+        data.companies
+            .iter()
+            .all(|c| (1..=2).contains(&c.offers.len()))
+    );
     assert!(data.mentors.iter().all(|m| (36..=44).contains(&m.capacity)));
-    assert!(data.participants.iter().all(|p| p.audit.contains_key("qualification")));
+    assert!(
+        data.participants
+            .iter()
+            .all(|p| p.audit.contains_key("qualification"))
+    );
     let s = feasibility(&data);
     eprintln!("saxony: {s:?}");
+    assert_eq!(s.participants, 2000);
     assert!(share(s.with_mentor, s.seeking_mentor) >= 0.70, "{s:?}");
     assert!(share(s.with_mentor, s.seeking_mentor) < 1.0, "{s:?}");
     assert!(share(s.with_offer, s.seeking_offer) >= 0.70, "{s:?}");
@@ -343,7 +431,13 @@ fn generators_are_deterministic_and_scale() {
     assert_valid(&large);
     assert_valid(&Letzwork::new().scale(3.0).build());
     assert_valid(&Letzwork::new().scale(0.0).build());
-    assert_valid(&Saxony::new().participants(5).mentors(0).companies(0).build());
+    assert_valid(
+        &Saxony::new()
+            .participants(5)
+            .mentors(0)
+            .companies(0)
+            .build(),
+    );
 }
 
 #[test]
@@ -352,14 +446,19 @@ fn committed_fixtures_match_the_generator() {
     for f in Fixture::ALL {
         let want = f.to_json(&f.generate(f.default_seed(), 1.0)).unwrap();
         let path = dir.join(f.file_name());
-        let have = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let have =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(
             have == want,
             "{} drifted from the generator; run `cargo run --release --example gen_fixtures`",
             path.display()
         );
-        assert!(have.len() < 3_000_000, "{} is {} bytes", f.file_name(), have.len());
+        assert!(
+            have.len() < 3_000_000,
+            "{} is {} bytes",
+            f.file_name(),
+            have.len()
+        );
         let parsed: InstanceData = serde_json::from_str(&have).unwrap();
         assert_eq!(parsed, f.generate(f.default_seed(), 1.0));
     }

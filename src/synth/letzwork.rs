@@ -6,12 +6,24 @@ use crate::model::{
 };
 
 use super::pieces::{
-    LevelTable, Origin, PairPlan, Town, add_language, audit, choose_pairs, id, offers_per_company,
-    origins, point_near, sample_availability, sample_sectors, sample_skills, scaled, skills_of,
-    kind_stem,
+    LevelTable, Origin, PairPlan, Town, add_language, audit, choose_pairs, id, kind_stem,
+    offers_per_company, origins, point_near, sample_availability, sample_sectors, sample_skills,
+    scaled, skills_of,
 };
 use super::rng::Rng;
 use Cefr::{A1, A2, B1, B2, C1, C2, Native};
+use OfferKind::{DiscoveryDay, Internship};
+
+/// Languages some mentors learnt at home or abroad.
+const HERITAGE: &[(&str, u32)] = &[("ar", 3), ("fa", 2), ("ru", 2), ("uk", 1), ("ti", 1)];
+/// Mentors' French.
+const HIGH: LevelTable = &[(None, 10), (Some(C1), 55), (Some(C2), 35)];
+/// Mentors' German and English.
+const MID: LevelTable = &[(None, 30), (Some(C1), 50), (Some(C2), 20)];
+/// Mentors' Luxembourgish when not native.
+const SOME: LevelTable = &[(None, 60), (Some(C1), 30), (Some(C2), 10)];
+/// Mentors' Portuguese when not native.
+const RARE: LevelTable = &[(None, 90), (Some(C1), 8), (Some(C2), 2)];
 
 /// Communes: (town, participants' weight, mentors' weight, companies' weight).
 /// Participants' weights follow where reception structures are concentrated.
@@ -64,19 +76,84 @@ const SECTORS: &[(&str, u32)] = &[
 
 /// Invented company names by sector (any resemblance is coincidental).
 const NAMES: &[(&str, &[&str])] = &[
-    ("health", &["Clinique du Parc", "Centre Médical Alzette", "Polyclinique Nordstad"]),
-    ("care", &["Maison de Soins Beim Bongert", "Résidence Am Park", "Crèche Kannerland"]),
-    ("construction", &["Bâtiments Weber & Fils", "Constructions Minett", "Toitures Reding"]),
-    ("hospitality", &["Brasserie Am Eck", "Hôtel Belle Vallée", "Restaurant Mosella", "Kantin Plateau"]),
-    ("logistics", &["Logistique Bettembourg", "Transports Nordstad", "Entrepôts du Sud"]),
-    ("retail", &["Épicerie de la Gare", "Supermarché Belval", "Marché Moselle"]),
+    (
+        "health",
+        &[
+            "Clinique du Parc",
+            "Centre Médical Alzette",
+            "Polyclinique Nordstad",
+        ],
+    ),
+    (
+        "care",
+        &[
+            "Maison de Soins Beim Bongert",
+            "Résidence Am Park",
+            "Crèche Kannerland",
+        ],
+    ),
+    (
+        "construction",
+        &[
+            "Bâtiments Weber & Fils",
+            "Constructions Minett",
+            "Toitures Reding",
+        ],
+    ),
+    (
+        "hospitality",
+        &[
+            "Brasserie Am Eck",
+            "Hôtel Belle Vallée",
+            "Restaurant Mosella",
+            "Kantin Plateau",
+        ],
+    ),
+    (
+        "logistics",
+        &[
+            "Logistique Bettembourg",
+            "Transports Nordstad",
+            "Entrepôts du Sud",
+        ],
+    ),
+    (
+        "retail",
+        &[
+            "Épicerie de la Gare",
+            "Supermarché Belval",
+            "Marché Moselle",
+        ],
+    ),
     ("it", &["Datacentre Plateau", "Helpdesk Lëtzebuerg"]),
-    ("cleaning", &["Nettoyage Clair", "Propreté Centre", "Facility Services Sud"]),
-    ("agriculture", &["Domaine Viticole Moselle", "Ferme Bio Éislek"]),
+    (
+        "cleaning",
+        &[
+            "Nettoyage Clair",
+            "Propreté Centre",
+            "Facility Services Sud",
+        ],
+    ),
+    (
+        "agriculture",
+        &["Domaine Viticole Moselle", "Ferme Bio Éislek"],
+    ),
 ];
 
-const FR: LevelTable = &[(None, 30), (Some(A1), 28), (Some(A2), 22), (Some(B1), 15), (Some(B2), 5)];
-const EN: LevelTable = &[(None, 40), (Some(A1), 15), (Some(A2), 17), (Some(B1), 18), (Some(B2), 10)];
+const FR: LevelTable = &[
+    (None, 30),
+    (Some(A1), 28),
+    (Some(A2), 22),
+    (Some(B1), 15),
+    (Some(B2), 5),
+];
+const EN: LevelTable = &[
+    (None, 40),
+    (Some(A1), 15),
+    (Some(A2), 17),
+    (Some(B1), 18),
+    (Some(B2), 10),
+];
 const DE: LevelTable = &[(None, 60), (Some(A1), 22), (Some(A2), 12), (Some(B1), 6)];
 const LB: LevelTable = &[(None, 75), (Some(A1), 20), (Some(A2), 5)];
 const PT: LevelTable = &[(None, 94), (Some(A1), 4), (Some(A2), 2)];
@@ -303,8 +380,7 @@ impl Letzwork {
             forbidden_offer: per(2),
         };
         let mut rng = Rng::stream(self.seed, "pairs", 0);
-        let (pinned, forbidden) =
-            choose_pairs(&mut rng, &participants, &mentors, &companies, plan);
+        let (pinned, forbidden) = choose_pairs(&mut rng, &participants, &mentors, &companies, plan);
         InstanceData {
             version: Some(1),
             participants,
@@ -327,7 +403,8 @@ impl Letzwork {
         };
         let town = TOWNS[rng.weighted_index(TOWNS.iter().map(|t| t.1))].0;
         let location = point_near(rng, town.location(), 2.5);
-        let max_travel_km = f64::from(rng.pick(&[(10, 10), (15, 20), (20, 25), (25, 20), (30, 15), (40, 10)]));
+        let max_travel_km =
+            f64::from(rng.pick(&[(10, 10), (15, 20), (20, 25), (25, 20), (30, 15), (40, 10)]));
         // Courses take time: the longer the wait, the likelier a level more.
         let progress = u8::from(waiting_days > 365 && rng.chance(500));
         let mut languages = origin.sample_languages(rng);
@@ -341,7 +418,6 @@ impl Letzwork {
         let sectors = sample_sectors(rng, SECTORS, n_sectors);
         let skills = sample_skills(rng, &sectors, 1, 4, 300);
         let availability = sample_availability(rng, PARTICIPANT_TIMES, PARTICIPANT_EXTRA, 450);
-        use OfferKind::{DiscoveryDay, Internship};
         let goals = rng
             .pick::<&[OfferKind]>(&[
                 (&[DiscoveryDay], 45),
@@ -384,7 +460,6 @@ impl Letzwork {
         let location = point_near(rng, town.location(), 3.0);
         let max_travel_km = f64::from(rng.range(3, 8) * 5);
         let capacity = rng.pick(&[(1, 30), (2, 45), (3, 25)]);
-        const HERITAGE: &[(&str, u32)] = &[("ar", 3), ("fa", 2), ("ru", 2), ("uk", 1), ("ti", 1)];
         let native = rng.pick(&[
             ("lb", 45),
             ("fr", 18),
@@ -400,10 +475,6 @@ impl Letzwork {
         } else {
             languages.push(Language::new(native, Native));
         }
-        const HIGH: LevelTable = &[(None, 10), (Some(C1), 55), (Some(C2), 35)];
-        const MID: LevelTable = &[(None, 30), (Some(C1), 50), (Some(C2), 20)];
-        const SOME: LevelTable = &[(None, 60), (Some(C1), 30), (Some(C2), 10)];
-        const RARE: LevelTable = &[(None, 90), (Some(C1), 8), (Some(C2), 2)];
         add_language(rng, &mut languages, "fr", HIGH, 0);
         add_language(rng, &mut languages, "de", MID, 0);
         add_language(rng, &mut languages, "en", MID, 0);
@@ -444,7 +515,10 @@ impl Letzwork {
         let sector = rng.pick(SECTORS);
         let town = TOWNS[rng.weighted_index(TOWNS.iter().map(|t| t.3))].0;
         let location = point_near(rng, town.location(), 2.0);
-        let names = NAMES.iter().find(|(s, _)| *s == sector).map_or(&[][..], |n| n.1);
+        let names = NAMES
+            .iter()
+            .find(|(s, _)| *s == sector)
+            .map_or(&[][..], |n| n.1);
         let name = if names.is_empty() {
             format!("Partner {}", i + 1)
         } else {
@@ -468,7 +542,11 @@ impl Letzwork {
                     o.slots = rng.range(1, 3);
                     o.schedule = vec![super::pieces::tr(rng.pick(DAY_SCHEDULES))];
                     if rng.chance(250) {
-                        let code = if matches!(sector, "construction" | "logistics") { "de" } else { "fr" };
+                        let code = if matches!(sector, "construction" | "logistics") {
+                            "de"
+                        } else {
+                            "fr"
+                        };
                         o.required_languages.push(Language::new(code, A1));
                     }
                     o.needs_work_permit = rng.chance(50);
@@ -478,10 +556,12 @@ impl Letzwork {
                     let lang = match sector {
                         "health" | "care" => Some(Language::new("fr", A2)),
                         "it" => Some(Language::new("en", B1)),
-                        "hospitality" | "retail" => {
-                            rng.chance(500).then(|| Language::new(if rng.chance(200) { "lb" } else { "fr" }, A1))
-                        }
-                        _ => rng.chance(400).then(|| Language::new(if rng.chance(500) { "de" } else { "fr" }, A1)),
+                        "hospitality" | "retail" => rng
+                            .chance(500)
+                            .then(|| Language::new(if rng.chance(200) { "lb" } else { "fr" }, A1)),
+                        _ => rng
+                            .chance(400)
+                            .then(|| Language::new(if rng.chance(500) { "de" } else { "fr" }, A1)),
                     };
                     o.required_languages.extend(lang);
                     if !pool.is_empty() && rng.chance(350) {

@@ -83,7 +83,7 @@ pub(crate) fn point_near(rng: &mut Rng, centre: Location, radius_km: f64) -> Loc
 /// Equirectangular distance in km (libm-free); within 0.1 % of haversine at
 /// the few tens of kilometres the generators compare.
 pub(crate) fn approx_km(a: Location, b: Location) -> f64 {
-    let mid = deg_to_rad((a.lat + b.lat) / 2.0);
+    let mid = deg_to_rad(f64::midpoint(a.lat, b.lat));
     let dx = (b.lon - a.lon) * cos_poly(mid) * KM_PER_DEG;
     let dy = (b.lat - a.lat) * KM_PER_DEG;
     (dx * dx + dy * dy).sqrt()
@@ -131,7 +131,10 @@ pub(crate) fn add_language(
         if langs.iter().any(|l| l.code == code) {
             return;
         }
-        langs.push(Language::new(code, bump(level, progress_steps, Cefr::C1).max(level)));
+        langs.push(Language::new(
+            code,
+            bump(level, progress_steps, Cefr::C1).max(level),
+        ));
     }
 }
 
@@ -239,20 +242,38 @@ pub(crate) const SECTOR_SKILLS: &[(&str, &[&str])] = &[
     ("care", &["care.elderly", "care.childcare"]),
     (
         "construction",
-        &["construction.masonry", "construction.painting", "construction.electrical"],
+        &[
+            "construction.masonry",
+            "construction.painting",
+            "construction.electrical",
+        ],
     ),
-    ("hospitality", &["hospitality.kitchen", "hospitality.service"]),
+    (
+        "hospitality",
+        &["hospitality.kitchen", "hospitality.service"],
+    ),
     (
         "logistics",
-        &["logistics.warehouse", "logistics.forklift", "logistics.driving"],
+        &[
+            "logistics.warehouse",
+            "logistics.forklift",
+            "logistics.driving",
+        ],
     ),
     ("retail", &["retail.sales", "retail.cashier"]),
     ("it", &["it.support", "it.programming"]),
     ("cleaning", &["cleaning.building"]),
-    ("agriculture", &["agriculture.harvest", "agriculture.viticulture"]),
+    (
+        "agriculture",
+        &["agriculture.harvest", "agriculture.viticulture"],
+    ),
     (
         "manufacturing",
-        &["manufacturing.metalwork", "manufacturing.assembly", "manufacturing.cnc"],
+        &[
+            "manufacturing.metalwork",
+            "manufacturing.assembly",
+            "manufacturing.cnc",
+        ],
     ),
     (
         "crafts",
@@ -308,10 +329,10 @@ pub(crate) fn sample_skills(
     for s in sectors {
         add(rng, s);
     }
-    if let Some(first) = sectors.first() {
-        if rng.chance(extra_permille) {
-            add(rng, first);
-        }
+    if let Some(first) = sectors.first()
+        && rng.chance(extra_permille)
+    {
+        add(rng, first);
     }
     out
 }
@@ -370,8 +391,7 @@ pub(crate) fn audit(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 pub(crate) fn clearly_feasible_mentor(p: &Participant, m: &Mentor) -> bool {
     let lang = p.languages.iter().any(|a| {
         a.level >= Cefr::A2
-            && m
-                .languages
+            && m.languages
                 .iter()
                 .any(|b| b.code == a.code && b.level >= Cefr::A2)
     });

@@ -1,10 +1,10 @@
-//! A tiny deterministic PRNG: xoshiro256** seeded through SplitMix64.
+//! A tiny deterministic PRNG: `xoshiro256**` seeded through `SplitMix64`.
 //!
 //! Kept inside the crate (no `rand` dependency) so that a seed means the same
 //! stream on every platform and in every future version of this crate. Only
 //! integer arithmetic and IEEE basic operations are used, never `libm`.
 
-/// One step of SplitMix64 (Steele, Lea and Flood 2014), used to expand seeds.
+/// One step of `SplitMix64` (Steele, Lea and Flood 2014), used to expand seeds.
 pub(crate) fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let mut z = *state;
@@ -20,7 +20,7 @@ fn fnv1a(label: &str) -> u64 {
     })
 }
 
-/// xoshiro256** (Blackman and Vigna 2018).
+/// `xoshiro256**` (Blackman and Vigna 2018).
 ///
 /// Generators hand each record its own stream ([`Rng::stream`]), so record
 /// `p-017` stays the same when more participants or mentors are asked for.
@@ -30,7 +30,7 @@ pub(crate) struct Rng {
 }
 
 impl Rng {
-    /// A generator whose state is four SplitMix64 outputs from `seed`.
+    /// A generator whose state is four `SplitMix64` outputs from `seed`.
     pub(crate) fn new(seed: u64) -> Self {
         let mut sm = seed;
         Rng {
@@ -99,7 +99,10 @@ impl Rng {
     /// An index drawn with probability proportional to its integer weight.
     ///
     /// Panics when every weight is zero (a bug in a generator's tables).
-    pub(crate) fn weighted_index(&mut self, weights: impl IntoIterator<Item = u32> + Clone) -> usize {
+    pub(crate) fn weighted_index(
+        &mut self,
+        weights: impl IntoIterator<Item = u32> + Clone,
+    ) -> usize {
         let total: u64 = weights.clone().into_iter().map(u64::from).sum();
         assert!(total > 0, "weighted choice over zero total weight");
         let mut x = self.below(total);
@@ -143,8 +146,14 @@ mod tests {
     fn streams_are_reproducible_and_distinct() {
         let a: Vec<u64> = (0..4).map(|_| Rng::stream(7, "p", 3).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(Rng::stream(7, "p", 3).next_u64(), Rng::stream(7, "p", 4).next_u64());
-        assert_ne!(Rng::stream(7, "p", 3).next_u64(), Rng::stream(7, "m", 3).next_u64());
+        assert_ne!(
+            Rng::stream(7, "p", 3).next_u64(),
+            Rng::stream(7, "p", 4).next_u64()
+        );
+        assert_ne!(
+            Rng::stream(7, "p", 3).next_u64(),
+            Rng::stream(7, "m", 3).next_u64()
+        );
     }
 
     #[test]

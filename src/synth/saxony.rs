@@ -7,12 +7,19 @@ use crate::model::{
 };
 
 use super::pieces::{
-    LevelTable, Origin, PairPlan, Town, add_language, allocate, audit, choose_pairs, id,
-    kind_stem, offers_per_company, origins, point_near, sample_availability, sample_sectors,
-    sample_skills, scaled, skills_of, tr,
+    LevelTable, Origin, PairPlan, Town, add_language, allocate, audit, choose_pairs, id, kind_stem,
+    offers_per_company, origins, point_near, sample_availability, sample_sectors, sample_skills,
+    scaled, skills_of, tr,
 };
 use super::rng::Rng;
 use Cefr::{A1, A2, B1, B2, C1, C2, Native};
+use OfferKind::{Apprenticeship, Job};
+
+/// Mentors' languages besides German.
+const EN_M: LevelTable = &[(None, 30), (Some(B2), 35), (Some(C1), 35)];
+const RU_M: LevelTable = &[(None, 78), (Some(B2), 8), (Some(C1), 6), (Some(Native), 8)];
+const AR_M: LevelTable = &[(None, 85), (Some(B1), 4), (Some(C1), 3), (Some(Native), 8)];
+const FA_M: LevelTable = &[(None, 94), (Some(C2), 2), (Some(Native), 4)];
 
 /// A project site: its town, its share of mentors (and so of participants),
 /// and nearby towns where some of its participants live.
@@ -176,7 +183,7 @@ const RU_SECOND: LevelTable = &[(None, 70), (Some(A2), 10), (Some(B1), 10), (Som
 
 const PARTICIPANT_TIMES: &[(&[&str], u32)] = &[
     (&["mon-fri 07:00-18:00"], 50),
-    (&["mon-fri 08:00-16:00"], 20),
+    (&["mon-fri 07:00-17:00"], 20),
     (&["mon-fri 08:00-13:00"], 12),
     (&["mon-sat 06:00-22:00"], 10),
     (&["mon-fri 17:00-21:00"], 4),
@@ -193,14 +200,26 @@ const JOB_SCHEDULES: &[(&str, u32)] = &[
     ("mon-fri 08:00-16:30", 4),
     ("mon-fri 06:00-14:00", 2),
     ("mon-fri 09:00-13:00", 2),
+    ("mon-fri 08:00-12:00", 2),
     ("mon-sat 10:00-18:00", 1),
 ];
-const APPRENTICESHIP_SCHEDULES: &[(&str, u32)] = &[("mon-fri 07:30-16:00", 1), ("mon-fri 08:00-16:30", 1)];
+const APPRENTICESHIP_SCHEDULES: &[(&str, u32)] =
+    &[("mon-fri 07:30-16:00", 1), ("mon-fri 08:00-16:30", 1)];
 
 /// Word parts of invented employer names (any resemblance is coincidental).
 const NAME_PREFIX: &[&str] = &[
-    "Elbtal", "Erzgebirge", "Lausitz", "Vogtland", "Muldental", "Sachsen", "Spreetal", "Zschopau",
-    "Neiße", "Heide", "Elster", "Pleiße",
+    "Elbtal",
+    "Erzgebirge",
+    "Lausitz",
+    "Vogtland",
+    "Muldental",
+    "Sachsen",
+    "Spreetal",
+    "Zschopau",
+    "Neiße",
+    "Heide",
+    "Elster",
+    "Pleiße",
 ];
 const NAME_NOUN: &[(&str, &str)] = &[
     ("manufacturing", "Metallbau"),
@@ -412,8 +431,7 @@ impl Saxony {
             forbidden_offer: per(10),
         };
         let mut rng = Rng::stream(self.seed, "pairs", 0);
-        let (pinned, forbidden) =
-            choose_pairs(&mut rng, &participants, &mentors, &companies, plan);
+        let (pinned, forbidden) = choose_pairs(&mut rng, &participants, &mentors, &companies, plan);
         InstanceData {
             version: Some(1),
             participants,
@@ -439,7 +457,13 @@ impl Saxony {
         let qualification = rng.pick(&[("none", 45), ("vocational", 35), ("academic", 20)]);
         let mut languages = origin.sample_languages(rng);
         add_language(rng, &mut languages, "de", DE, 0);
-        add_language(rng, &mut languages, "en", EN, u8::from(qualification == "academic"));
+        add_language(
+            rng,
+            &mut languages,
+            "en",
+            EN,
+            u8::from(qualification == "academic"),
+        );
         if matches!(origin.code, "UA" | "AF" | "SY" | "VN") {
             // Russian learnt at school or on the way (Ukraine, Central Asia, Soviet-era ties).
             add_language(rng, &mut languages, "ru", RU_SECOND, 0);
@@ -457,9 +481,12 @@ impl Saxony {
         } else {
             sample_availability(rng, PARTICIPANT_TIMES, &[], 0)
         };
-        use OfferKind::{Apprenticeship, Job};
         let goals: &[OfferKind] = match qualification {
-            "none" => rng.pick(&[(&[Apprenticeship][..], 50), (&[Job], 35), (&[Apprenticeship, Job], 15)]),
+            "none" => rng.pick(&[
+                (&[Apprenticeship][..], 50),
+                (&[Job], 35),
+                (&[Apprenticeship, Job], 15),
+            ]),
             "vocational" => rng.pick(&[(&[Job][..], 80), (&[Apprenticeship, Job], 20)]),
             _ => rng.pick(&[(&[Job][..], 90), (&[Apprenticeship, Job], 10)]),
         };
@@ -500,10 +527,6 @@ impl Saxony {
         let capacity = rng.range(36, 44);
         let female = rng.chance(550);
         let mut languages = vec![Language::new("de", Native)];
-        const EN_M: LevelTable = &[(None, 30), (Some(B2), 35), (Some(C1), 35)];
-        const RU_M: LevelTable = &[(None, 78), (Some(B2), 8), (Some(C1), 6), (Some(Native), 8)];
-        const AR_M: LevelTable = &[(None, 85), (Some(B1), 4), (Some(C1), 3), (Some(Native), 8)];
-        const FA_M: LevelTable = &[(None, 94), (Some(C2), 2), (Some(Native), 4)];
         add_language(rng, &mut languages, "en", EN_M, 0);
         add_language(rng, &mut languages, "ru", RU_M, 0);
         add_language(rng, &mut languages, "ar", AR_M, 0);
@@ -562,7 +585,11 @@ impl Saxony {
                 };
                 let k = &mut counters[kind as usize];
                 *k += 1;
-                let mut o = Offer::new(format!("{cid}/{}-{k}", kind_stem(kind)), kind, rng.range(1, 3));
+                let mut o = Offer::new(
+                    format!("{cid}/{}-{k}", kind_stem(kind)),
+                    kind,
+                    rng.range(1, 3),
+                );
                 o.needs_work_permit = true;
                 if kind == OfferKind::Apprenticeship {
                     o.schedule = vec![tr(rng.pick(APPRENTICESHIP_SCHEDULES))];
@@ -570,7 +597,9 @@ impl Saxony {
                     o.required_languages.push(Language::new("de", level));
                 } else {
                     o.schedule = vec![tr(rng.pick(JOB_SCHEDULES))];
-                    if let Some(level) = rng.pick(&[(Some(A2), 50), (Some(B1), 30), (Some(B2), 5), (None, 15)]) {
+                    if let Some(level) =
+                        rng.pick(&[(Some(A2), 50), (Some(B1), 30), (Some(B2), 5), (None, 15)])
+                    {
                         o.required_languages.push(Language::new("de", level));
                     }
                     if !pool.is_empty() && rng.chance(400) {
