@@ -71,6 +71,7 @@ mod matcher;
 pub mod model;
 mod report;
 mod score;
+pub mod synth;
 
 pub use error::{Error, InputError, InputErrors, Result};
 pub use instance::{Instance, MAX_TRAVEL_KM, MAX_WAITING_DAYS};
