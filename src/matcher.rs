@@ -519,9 +519,13 @@ fn side_fairness(
     let current: Vec<Option<i64>> = (0..n)
         .map(|p| res.assigned[p].and_then(|q| score_of(&cands[start[p]..start[p + 1]], q)))
         .collect();
-    // Each provider's worst held score (for blocking pairs).
+    // Each provider's worst held score (for blocking pairs). Pinned holders
+    // cannot be displaced, so only the others count.
     let mut worst: Vec<Option<i64>> = vec![None; caps.len()];
     for p in 0..n {
+        if res.pinned[p] {
+            continue;
+        }
         if let Some(q) = res.assigned[p] {
             let s = current[p].unwrap_or(i64::MIN);
             let w = &mut worst[q as usize];
