@@ -249,7 +249,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().build();
     /// assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 40);
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Self {
@@ -277,7 +278,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().participants(10).build();
     /// assert_eq!(data.participants[9].id.as_str(), "p-010");
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let json = serde_json::to_string(&data.participants[0])?;
+    /// assert!(json.starts_with(r#"{"id":"p-001""#));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -291,7 +293,8 @@ impl Letzwork {
     /// ```
     /// use mentormatch::synth::Letzwork;
     /// assert_eq!(Letzwork::new().mentors(3).build().mentors.len(), 3);
-    /// # let _ = serde_json::to_string(&Letzwork::new())?;
+    /// let json = serde_json::to_string(&Letzwork::new().mentors(3).build().mentors)?;
+    /// assert!(json.contains("\"m-03\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -305,7 +308,8 @@ impl Letzwork {
     /// ```
     /// use mentormatch::synth::Letzwork;
     /// assert_eq!(Letzwork::new().companies(5).build().companies.len(), 5);
-    /// # let _ = serde_json::to_string(&Letzwork::new())?;
+    /// let json = serde_json::to_string(&Letzwork::new().companies(5).build().companies)?;
+    /// assert!(json.contains("\"c-05\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -321,7 +325,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().companies(4).offers(9).build();
     /// assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 9);
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -337,7 +342,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().scale(2.0).build();
     /// assert_eq!((data.participants.len(), data.mentors.len()), (300, 70));
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -356,7 +362,8 @@ impl Letzwork {
     /// let data = Letzwork::new().build();
     /// assert_eq!(data.participants.len(), 150);
     /// assert!(data.participants.iter().all(|p| p.audit.contains_key("origin")));
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(&self) -> InstanceData {

@@ -258,7 +258,8 @@ const LEGAL_FORM: &[(&str, u32)] = &[("GmbH", 6), ("GmbH & Co. KG", 2), ("e.K.",
 /// let data = Saxony::new().participants(400).mentors(10).companies(200).offers(300).build();
 /// assert_eq!(data.participants.len(), 400);
 /// assert!(data.mentors.iter().all(|m| (36..=44).contains(&m.capacity)));
-/// # let _ = serde_json::to_string(&data)?;
+/// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+/// assert_eq!(back, data);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -292,7 +293,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().build();
     /// assert_eq!((data.participants.len(), data.mentors.len(), data.companies.len()), (2000, 50, 1000));
-    /// # let _ = serde_json::to_string(&data.pinned)?;
+    /// let pinned = serde_json::to_string(&data.pinned)?;
+    /// assert!(pinned.contains("\"mentor\"") && pinned.contains("\"offer\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Self {
@@ -320,7 +322,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().participants(12).build();
     /// assert_eq!(data.participants[11].id.as_str(), "p-0012");
-    /// # let _ = serde_json::to_string(&data.participants[0])?;
+    /// let json = serde_json::to_string(&data.participants[0])?;
+    /// assert!(json.contains("\"qualification\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -334,7 +337,8 @@ impl Saxony {
     /// ```
     /// use mentormatch::synth::Saxony;
     /// assert_eq!(Saxony::new().participants(0).mentors(14).build().mentors.len(), 14);
-    /// # let _ = serde_json::to_string(&Saxony::new())?;
+    /// let json = serde_json::to_string(&Saxony::new().participants(0).mentors(14).build().mentors)?;
+    /// assert!(json.contains("\"m-14\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -349,7 +353,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().participants(0).companies(30).offers(45).build();
     /// assert_eq!(data.companies.len(), 30);
-    /// # let _ = serde_json::to_string(&data.companies[0])?;
+    /// let json = serde_json::to_string(&data.companies[0])?;
+    /// assert!(json.contains("\"c-0001/"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -364,7 +369,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().participants(0).companies(10).offers(15).build();
     /// assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 15);
-    /// # let _ = serde_json::to_string(&data.companies)?;
+    /// let json = serde_json::to_string(&data.companies)?;
+    /// assert!(json.contains("needs_work_permit\":true"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -379,7 +385,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().scale(0.1).build();
     /// assert_eq!((data.participants.len(), data.mentors.len(), data.companies.len()), (200, 5, 100));
-    /// # let _ = serde_json::to_string(&data.mentors)?;
+    /// let json = serde_json::to_string(&data.mentors)?;
+    /// assert!(json.contains("\"professional\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -397,7 +404,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().scale(0.05).build();
     /// assert!(data.participants.iter().all(|p| p.audit.contains_key("qualification")));
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(&self) -> InstanceData {
