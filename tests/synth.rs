@@ -358,22 +358,26 @@ fn letzwork_defaults_are_as_documented() {
     assert!(share(s.with_offer, s.seeking_offer) < 1.0, "{s:?}");
 }
 
-#[test]
-fn letzwork_languages_follow_origin() {
-    let data = Letzwork::new().build();
-    let first = |origin: &str| -> &[&str] {
-        match origin {
-            "SY" | "IQ" => &["ar", "ku"],
-            "ER" => &["ti"],
-            "AF" => &["prs", "ps"],
-            "IR" => &["fa", "ku"],
-            "SO" => &["so"],
-            "UA" => &["uk", "ru"],
-            "RU" => &["ru"],
-            "TR" => &["tr", "ku"],
-            o => panic!("unexpected origin {o}"),
-        }
-    };
+/// The first languages each origin brings (ISO 3166 → ISO 639).
+fn first_languages(origin: &str) -> &'static [&'static str] {
+    match origin {
+        "SY" | "IQ" => &["ar", "ku"],
+        "ER" => &["ti"],
+        "AF" => &["prs", "ps"],
+        "IR" => &["fa", "ku"],
+        "SO" => &["so"],
+        "UA" => &["uk", "ru"],
+        "RU" => &["ru"],
+        "TR" => &["tr", "ku"],
+        "VN" => &["vi"],
+        "PL" => &["pl"],
+        "RO" => &["ro"],
+        "VE" => &["es"],
+        o => panic!("unexpected origin {o}"),
+    }
+}
+
+fn assert_audit_consistent(data: &InstanceData) {
     for p in &data.participants {
         let natives: Vec<&str> = p
             .languages
@@ -382,13 +386,42 @@ fn letzwork_languages_follow_origin() {
             .map(|l| l.code.as_str())
             .collect();
         assert_eq!(natives.len(), 1, "{}", p.id);
-        assert!(first(&p.audit["origin"]).contains(&natives[0]), "{}", p.id);
-        if p.work_permit {
-            assert!(p.waiting_days >= 180, "{}", p.id);
-        }
+        assert!(
+            first_languages(&p.audit["origin"]).contains(&natives[0]),
+            "{}",
+            p.id
+        );
+        assert!(["f", "m"].contains(&p.audit["gender"].as_str()));
         if p.mentor_requirements.contains(&"female".to_owned()) {
             assert_eq!(p.audit["gender"], "f");
         }
+    }
+}
+
+#[test]
+fn letzwork_languages_follow_origin() {
+    let data = Letzwork::new().build();
+    assert_audit_consistent(&data);
+    for p in &data.participants {
+        // A temporary occupation permit comes after six months at the earliest.
+        if p.work_permit {
+            assert!(p.waiting_days >= 180, "{}", p.id);
+        }
+    }
+}
+
+#[test]
+fn saxony_languages_follow_origin() {
+    let data = Saxony::new().scale(0.25).build();
+    assert_audit_consistent(&data);
+    for p in &data.participants {
+        assert!(p.languages.iter().any(|l| l.code == "de"), "{}", p.id);
+        let q = p.audit["qualification"].as_str();
+        assert!(["none", "vocational", "academic"].contains(&q));
+    }
+    for m in &data.mentors {
+        assert_eq!(m.languages[0].code, "de");
+        assert_eq!(m.languages[0].level, Cefr::Native);
     }
 }
 

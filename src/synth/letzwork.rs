@@ -6,9 +6,9 @@ use crate::model::{
 };
 
 use super::pieces::{
-    LevelTable, Origin, PairPlan, Town, add_language, audit, choose_pairs, id, kind_stem,
-    offers_per_company, origins, point_near, sample_availability, sample_sectors, sample_skills,
-    scaled, skills_of,
+    LevelTable, Origin, PairPlan, Town, add_language, audit, choose_pairs, dedupe_names, id,
+    kind_stem, offers_per_company, origins, point_near, sample_availability, sample_sectors,
+    sample_skills, scaled, skills_of,
 };
 use super::rng::Rng;
 use Cefr::{A1, A2, B1, B2, C1, C2, Native};
@@ -373,11 +373,12 @@ impl Letzwork {
         let mentors: Vec<Mentor> = (0..self.mentors).map(|i| self.mentor(i)).collect();
         let mut rng = Rng::stream(self.seed, "offers", 0);
         let per_company = offers_per_company(&mut rng, self.companies, self.offers);
-        let companies: Vec<Company> = per_company
+        let mut companies: Vec<Company> = per_company
             .iter()
             .enumerate()
             .map(|(i, &n)| self.company(i, n))
             .collect();
+        dedupe_names(&mut companies);
         let per = |k: usize| scaled(k, self.participants as f64 / 150.0);
         let plan = PairPlan {
             pinned_mentor: per(4),
