@@ -496,3 +496,48 @@ fn committed_fixtures_match_the_generator() {
         assert_eq!(parsed, f.generate(f.default_seed(), 1.0));
     }
 }
+
+#[test]
+fn pinned_and_forbidden_pairs_make_sense() {
+    for data in [Letzwork::new().build(), Saxony::new().scale(0.5).build()] {
+        let none = HashSet::new();
+        let participant = |id: &str| {
+            data.participants
+                .iter()
+                .find(|p| p.id.as_str() == id)
+                .unwrap()
+        };
+        let mentor = |id: &str| data.mentors.iter().find(|m| m.id.as_str() == id).unwrap();
+        let offer = |id: &str| {
+            data.companies
+                .iter()
+                .flat_map(|c| c.offers.iter().map(move |o| (c, o)))
+                .find(|(_, o)| o.id.as_str() == id)
+                .unwrap()
+        };
+        let feasible = |pair: &mentormatch::model::PairRef| {
+            let p = participant(pair.participant.as_str());
+            let pm = minutes(&p.availability);
+            if let Some(m) = &pair.mentor {
+                let m = mentor(m.as_str());
+                mentor_rules(p, &pm, m, &minutes(&m.availability), &none)
+                    .iter()
+                    .all(|&b| b)
+            } else {
+                let (c, o) = offer(pair.offer.as_ref().unwrap().as_str());
+                offer_rules(p, &pm, c, o, &minutes(&o.schedule), &none)
+                    .iter()
+                    .all(|&b| b)
+            }
+        };
+        // Forbidding a pair only matters when it would otherwise be feasible.
+        assert!(data.forbidden.iter().all(&feasible));
+        // Most pinned pairs are running mentorships; at least one is stale.
+        let stale = data.pinned.iter().filter(|p| !feasible(p)).count();
+        assert!(
+            stale >= 1 && stale * 5 <= data.pinned.len(),
+            "{stale} stale"
+        );
+        assert!(data.pinned.iter().any(|p| p.offer.is_some()));
+    }
+}
