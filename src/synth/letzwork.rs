@@ -27,7 +27,7 @@ const RARE: LevelTable = &[(None, 90), (Some(C1), 8), (Some(C2), 2)];
 
 /// Communes: (town, participants' weight, mentors' weight, companies' weight).
 /// Participants' weights follow where reception structures are concentrated.
-const TOWNS: &[(Town, u32, u32, u32)] = &[
+pub(crate) const TOWNS: &[(Town, u32, u32, u32)] = &[
     (Town::new("Luxembourg", 496_116, 61_319), 36, 25, 40),
     (Town::new("Esch-sur-Alzette", 494_958, 59_806), 12, 8, 8),
     (Town::new("Differdange", 495_242, 58_914), 5, 4, 3),

@@ -63,6 +63,16 @@
 //!   coordinator would recognise (no shared language at A2, too far, no
 //!   common time, no work permit).
 //!
+//! # Building blocks
+//!
+//! Inside the crate, the pieces are reusable by larger generators (a
+//! national-scale one is planned): a seeded generator with one stream per
+//! record, weighted choice, points uniform in a disc around a town (radius
+//! in km), language profiles by origin with CEFR level tables, availability
+//! templates, sectors with their skills, count allocation by largest
+//! remainder, and a conservative feasibility test for choosing sensible
+//! pinned and forbidden pairs.
+//!
 //! The committed fixtures are [`Fixture::Letzwork`] and [`Fixture::Saxony`]
 //! with their default seeds; `cargo run --release --example gen_fixtures`
 //! regenerates them, and a test checks they never drift.

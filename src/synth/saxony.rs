@@ -23,15 +23,15 @@ const FA_M: LevelTable = &[(None, 94), (Some(C2), 2), (Some(Native), 4)];
 
 /// A project site: its town, its share of mentors (and so of participants),
 /// and nearby towns where some of its participants live.
-struct Site {
-    town: Town,
-    weight: u32,
-    satellites: &'static [Town],
+pub(crate) struct Site {
+    pub(crate) town: Town,
+    pub(crate) weight: u32,
+    pub(crate) satellites: &'static [Town],
     /// Regional words that local employers put in their names.
-    regions: &'static [&'static str],
+    pub(crate) regions: &'static [&'static str],
 }
 
-const SITES: &[Site] = &[
+pub(crate) const SITES: &[Site] = &[
     Site {
         town: Town::new("Leipzig", 513_397, 123_731),
         weight: 8,
