@@ -358,22 +358,26 @@ fn letzwork_defaults_are_as_documented() {
     assert!(share(s.with_offer, s.seeking_offer) < 1.0, "{s:?}");
 }
 
-#[test]
-fn letzwork_languages_follow_origin() {
-    let data = Letzwork::new().build();
-    let first = |origin: &str| -> &[&str] {
-        match origin {
-            "SY" | "IQ" => &["ar", "ku"],
-            "ER" => &["ti"],
-            "AF" => &["prs", "ps"],
-            "IR" => &["fa", "ku"],
-            "SO" => &["so"],
-            "UA" => &["uk", "ru"],
-            "RU" => &["ru"],
-            "TR" => &["tr", "ku"],
-            o => panic!("unexpected origin {o}"),
-        }
-    };
+/// The first languages each origin brings (ISO 3166 → ISO 639).
+fn first_languages(origin: &str) -> &'static [&'static str] {
+    match origin {
+        "SY" | "IQ" => &["ar", "ku"],
+        "ER" => &["ti"],
+        "AF" => &["prs", "ps"],
+        "IR" => &["fa", "ku"],
+        "SO" => &["so"],
+        "UA" => &["uk", "ru"],
+        "RU" => &["ru"],
+        "TR" => &["tr", "ku"],
+        "VN" => &["vi"],
+        "PL" => &["pl"],
+        "RO" => &["ro"],
+        "VE" => &["es"],
+        o => panic!("unexpected origin {o}"),
+    }
+}
+
+fn assert_audit_consistent(data: &InstanceData) {
     for p in &data.participants {
         let natives: Vec<&str> = p
             .languages
@@ -382,13 +386,42 @@ fn letzwork_languages_follow_origin() {
             .map(|l| l.code.as_str())
             .collect();
         assert_eq!(natives.len(), 1, "{}", p.id);
-        assert!(first(&p.audit["origin"]).contains(&natives[0]), "{}", p.id);
-        if p.work_permit {
-            assert!(p.waiting_days >= 180, "{}", p.id);
-        }
+        assert!(
+            first_languages(&p.audit["origin"]).contains(&natives[0]),
+            "{}",
+            p.id
+        );
+        assert!(["f", "m"].contains(&p.audit["gender"].as_str()));
         if p.mentor_requirements.contains(&"female".to_owned()) {
             assert_eq!(p.audit["gender"], "f");
         }
+    }
+}
+
+#[test]
+fn letzwork_languages_follow_origin() {
+    let data = Letzwork::new().build();
+    assert_audit_consistent(&data);
+    for p in &data.participants {
+        // A temporary occupation permit comes after six months at the earliest.
+        if p.work_permit {
+            assert!(p.waiting_days >= 180, "{}", p.id);
+        }
+    }
+}
+
+#[test]
+fn saxony_languages_follow_origin() {
+    let data = Saxony::new().scale(0.25).build();
+    assert_audit_consistent(&data);
+    for p in &data.participants {
+        assert!(p.languages.iter().any(|l| l.code == "de"), "{}", p.id);
+        let q = p.audit["qualification"].as_str();
+        assert!(["none", "vocational", "academic"].contains(&q));
+    }
+    for m in &data.mentors {
+        assert_eq!(m.languages[0].code, "de");
+        assert_eq!(m.languages[0].level, Cefr::Native);
     }
 }
 
@@ -461,5 +494,50 @@ fn committed_fixtures_match_the_generator() {
         );
         let parsed: InstanceData = serde_json::from_str(&have).unwrap();
         assert_eq!(parsed, f.generate(f.default_seed(), 1.0));
+    }
+}
+
+#[test]
+fn pinned_and_forbidden_pairs_make_sense() {
+    for data in [Letzwork::new().build(), Saxony::new().scale(0.5).build()] {
+        let none = HashSet::new();
+        let participant = |id: &str| {
+            data.participants
+                .iter()
+                .find(|p| p.id.as_str() == id)
+                .unwrap()
+        };
+        let mentor = |id: &str| data.mentors.iter().find(|m| m.id.as_str() == id).unwrap();
+        let offer = |id: &str| {
+            data.companies
+                .iter()
+                .flat_map(|c| c.offers.iter().map(move |o| (c, o)))
+                .find(|(_, o)| o.id.as_str() == id)
+                .unwrap()
+        };
+        let feasible = |pair: &mentormatch::model::PairRef| {
+            let p = participant(pair.participant.as_str());
+            let pm = minutes(&p.availability);
+            if let Some(m) = &pair.mentor {
+                let m = mentor(m.as_str());
+                mentor_rules(p, &pm, m, &minutes(&m.availability), &none)
+                    .iter()
+                    .all(|&b| b)
+            } else {
+                let (c, o) = offer(pair.offer.as_ref().unwrap().as_str());
+                offer_rules(p, &pm, c, o, &minutes(&o.schedule), &none)
+                    .iter()
+                    .all(|&b| b)
+            }
+        };
+        // Forbidding a pair only matters when it would otherwise be feasible.
+        assert!(data.forbidden.iter().all(&feasible));
+        // Most pinned pairs are running mentorships; at least one is stale.
+        let stale = data.pinned.iter().filter(|p| !feasible(p)).count();
+        assert!(
+            stale >= 1 && stale * 5 <= data.pinned.len(),
+            "{stale} stale"
+        );
+        assert!(data.pinned.iter().any(|p| p.offer.is_some()));
     }
 }

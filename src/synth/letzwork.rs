@@ -6,9 +6,9 @@ use crate::model::{
 };
 
 use super::pieces::{
-    LevelTable, Origin, PairPlan, Town, add_language, audit, choose_pairs, id, kind_stem,
-    offers_per_company, origins, point_near, sample_availability, sample_sectors, sample_skills,
-    scaled, skills_of,
+    LevelTable, Origin, PairPlan, Town, add_language, audit, choose_pairs, dedupe_names, id,
+    kind_stem, offers_per_company, origins, point_near, sample_availability, sample_sectors,
+    sample_skills, scaled, skills_of,
 };
 use super::rng::Rng;
 use Cefr::{A1, A2, B1, B2, C1, C2, Native};
@@ -27,7 +27,7 @@ const RARE: LevelTable = &[(None, 90), (Some(C1), 8), (Some(C2), 2)];
 
 /// Communes: (town, participants' weight, mentors' weight, companies' weight).
 /// Participants' weights follow where reception structures are concentrated.
-const TOWNS: &[(Town, u32, u32, u32)] = &[
+pub(crate) const TOWNS: &[(Town, u32, u32, u32)] = &[
     (Town::new("Luxembourg", 496_116, 61_319), 36, 25, 40),
     (Town::new("Esch-sur-Alzette", 494_958, 59_806), 12, 8, 8),
     (Town::new("Differdange", 495_242, 58_914), 5, 4, 3),
@@ -249,7 +249,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().build();
     /// assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 40);
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Self {
@@ -277,7 +278,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().participants(10).build();
     /// assert_eq!(data.participants[9].id.as_str(), "p-010");
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let json = serde_json::to_string(&data.participants[0])?;
+    /// assert!(json.starts_with(r#"{"id":"p-001""#));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -291,7 +293,8 @@ impl Letzwork {
     /// ```
     /// use mentormatch::synth::Letzwork;
     /// assert_eq!(Letzwork::new().mentors(3).build().mentors.len(), 3);
-    /// # let _ = serde_json::to_string(&Letzwork::new())?;
+    /// let json = serde_json::to_string(&Letzwork::new().mentors(3).build().mentors)?;
+    /// assert!(json.contains("\"m-03\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -305,7 +308,8 @@ impl Letzwork {
     /// ```
     /// use mentormatch::synth::Letzwork;
     /// assert_eq!(Letzwork::new().companies(5).build().companies.len(), 5);
-    /// # let _ = serde_json::to_string(&Letzwork::new())?;
+    /// let json = serde_json::to_string(&Letzwork::new().companies(5).build().companies)?;
+    /// assert!(json.contains("\"c-05\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -321,7 +325,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().companies(4).offers(9).build();
     /// assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 9);
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -337,7 +342,8 @@ impl Letzwork {
     /// use mentormatch::synth::Letzwork;
     /// let data = Letzwork::new().scale(2.0).build();
     /// assert_eq!((data.participants.len(), data.mentors.len()), (300, 70));
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -356,7 +362,8 @@ impl Letzwork {
     /// let data = Letzwork::new().build();
     /// assert_eq!(data.participants.len(), 150);
     /// assert!(data.participants.iter().all(|p| p.audit.contains_key("origin")));
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(&self) -> InstanceData {
@@ -366,11 +373,12 @@ impl Letzwork {
         let mentors: Vec<Mentor> = (0..self.mentors).map(|i| self.mentor(i)).collect();
         let mut rng = Rng::stream(self.seed, "offers", 0);
         let per_company = offers_per_company(&mut rng, self.companies, self.offers);
-        let companies: Vec<Company> = per_company
+        let mut companies: Vec<Company> = per_company
             .iter()
             .enumerate()
             .map(|(i, &n)| self.company(i, n))
             .collect();
+        dedupe_names(&mut companies);
         let per = |k: usize| scaled(k, self.participants as f64 / 150.0);
         let plan = PairPlan {
             pinned_mentor: per(4),

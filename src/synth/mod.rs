@@ -63,6 +63,16 @@
 //!   coordinator would recognise (no shared language at A2, too far, no
 //!   common time, no work permit).
 //!
+//! # Building blocks
+//!
+//! Inside the crate, the pieces are reusable by larger generators (a
+//! national-scale one is planned): a seeded generator with one stream per
+//! record, weighted choice, points uniform in a disc around a town (radius
+//! in km), language profiles by origin with CEFR level tables, availability
+//! templates, sectors with their skills, count allocation by largest
+//! remainder, and a conservative feasibility test for choosing sensible
+//! pinned and forbidden pairs.
+//!
 //! The committed fixtures are [`Fixture::Letzwork`] and [`Fixture::Saxony`]
 //! with their default seeds; `cargo run --release --example gen_fixtures`
 //! regenerates them, and a test checks they never drift.
@@ -82,7 +92,8 @@ use crate::model::InstanceData;
 /// ```
 /// use mentormatch::synth::{Fixture, Layout};
 /// assert_eq!(Fixture::Letzwork.layout(), Layout::Pretty);
-/// # let _ = serde_json::to_string(&1)?;
+/// let json = Fixture::Letzwork.to_json(&Fixture::Letzwork.generate(1, 0.1))?;
+/// assert!(json.starts_with("{\n  \"version\": 1,\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,7 +135,9 @@ impl Fixture {
     /// ```
     /// use mentormatch::synth::Fixture;
     /// assert_eq!(Fixture::Saxony.file_name(), "arbeitsmarktmentoren-sachsen.json");
-    /// # let _ = serde_json::to_string(&1)?;
+    /// let dir = std::path::Path::new("fixtures");
+    /// let name = dir.join(Fixture::Saxony.file_name());
+    /// assert_eq!(name.extension().and_then(|e| e.to_str()).ok_or("no extension")?, "json");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn file_name(self) -> &'static str {
@@ -139,7 +152,9 @@ impl Fixture {
     /// ```
     /// use mentormatch::synth::{Fixture, Letzwork};
     /// assert_eq!(Fixture::Letzwork.default_seed(), Letzwork::DEFAULT_SEED);
-    /// # let _ = serde_json::to_string(&1)?;
+    /// let data = Fixture::Letzwork.generate(Fixture::Letzwork.default_seed(), 0.1);
+    /// let json = Fixture::Letzwork.to_json(&data)?;
+    /// assert_eq!(json, Fixture::Letzwork.to_json(&Letzwork::new().scale(0.1).build())?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn default_seed(self) -> u64 {
@@ -154,7 +169,8 @@ impl Fixture {
     /// ```
     /// use mentormatch::synth::{Fixture, Layout};
     /// assert_eq!(Fixture::Saxony.layout(), Layout::Pretty);
-    /// # let _ = serde_json::to_string(&1)?;
+    /// let json = Fixture::Saxony.to_json(&Fixture::Saxony.generate(1, 0.01))?;
+    /// assert!(json.starts_with("{\n  \"version\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn layout(self) -> Layout {
@@ -170,7 +186,8 @@ impl Fixture {
     /// use mentormatch::synth::Fixture;
     /// let data = Fixture::Saxony.generate(1, 0.1);
     /// assert_eq!(data.participants.len(), 200);
-    /// # let _ = serde_json::to_string(&data.mentors)?;
+    /// let json = serde_json::to_string(&data.mentors)?;
+    /// assert!(json.starts_with("[{\"id\":\"m-01\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn generate(self, seed: u64, scale: f64) -> InstanceData {

@@ -630,3 +630,19 @@ pub(crate) fn offers_per_company(rng: &mut Rng, companies: usize, total: usize) 
     }
     counts
 }
+
+/// Makes company names unique in order: a repeated name gets `site 2`,
+/// `site 3`, … (inside a trailing parenthesis when there is one).
+pub(crate) fn dedupe_names(companies: &mut [Company]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for c in companies {
+        let k = seen.entry(c.name.clone()).or_insert(0);
+        *k += 1;
+        if *k > 1 {
+            c.name = match c.name.strip_suffix(')') {
+                Some(stem) => format!("{stem}, site {k})"),
+                None => format!("{} (site {k})", c.name),
+            };
+        }
+    }
+}

@@ -7,9 +7,9 @@ use crate::model::{
 };
 
 use super::pieces::{
-    LevelTable, Origin, PairPlan, Town, add_language, allocate, audit, choose_pairs, id, kind_stem,
-    offers_per_company, origins, point_near, sample_availability, sample_sectors, sample_skills,
-    scaled, skills_of, tr,
+    LevelTable, Origin, PairPlan, Town, add_language, allocate, audit, choose_pairs, dedupe_names,
+    id, kind_stem, offers_per_company, origins, point_near, sample_availability, sample_sectors,
+    sample_skills, scaled, skills_of, tr,
 };
 use super::rng::Rng;
 use Cefr::{A1, A2, B1, B2, C1, C2, Native};
@@ -23,16 +23,19 @@ const FA_M: LevelTable = &[(None, 94), (Some(C2), 2), (Some(Native), 4)];
 
 /// A project site: its town, its share of mentors (and so of participants),
 /// and nearby towns where some of its participants live.
-struct Site {
-    town: Town,
-    weight: u32,
-    satellites: &'static [Town],
+pub(crate) struct Site {
+    pub(crate) town: Town,
+    pub(crate) weight: u32,
+    pub(crate) satellites: &'static [Town],
+    /// Regional words that local employers put in their names.
+    pub(crate) regions: &'static [&'static str],
 }
 
-const SITES: &[Site] = &[
+pub(crate) const SITES: &[Site] = &[
     Site {
         town: Town::new("Leipzig", 513_397, 123_731),
         weight: 8,
+        regions: &["Pleiße", "Elster", "Leipziger Land"],
         satellites: &[
             Town::new("Grimma", 512_386, 127_253),
             Town::new("Delitzsch", 515_256, 123_425),
@@ -44,6 +47,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Dresden", 510_504, 137_373),
         weight: 7,
+        regions: &["Elbtal", "Elbland", "Dresdner Heide"],
         satellites: &[
             Town::new("Radebeul", 511_069, 136_603),
             Town::new("Freital", 510_017, 136_486),
@@ -53,6 +57,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Chemnitz", 508_278, 129_214),
         weight: 5,
+        regions: &["Zschopau", "Chemnitztal"],
         satellites: &[
             Town::new("Mittweida", 509_856, 129_811),
             Town::new("Glauchau", 508_196, 125_447),
@@ -61,6 +66,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Zwickau", 507_189, 124_939),
         weight: 3,
+        regions: &["Westsachsen", "Muldental"],
         satellites: &[
             Town::new("Glauchau", 508_196, 125_447),
             Town::new("Reichenbach im Vogtland", 506_219, 123_036),
@@ -69,6 +75,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Plauen", 504_977, 121_369),
         weight: 3,
+        regions: &["Vogtland", "Elstertal"],
         satellites: &[
             Town::new("Reichenbach im Vogtland", 506_219, 123_036),
             Town::new("Oelsnitz/Vogtl.", 504_150, 121_710),
@@ -77,6 +84,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Görlitz", 511_526, 149_870),
         weight: 3,
+        regions: &["Neiße", "Oberlausitz"],
         satellites: &[
             Town::new("Zittau", 508_961, 148_072),
             Town::new("Niesky", 512_930, 148_220),
@@ -85,16 +93,19 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Bautzen", 511_814, 144_239),
         weight: 3,
+        regions: &["Spreetal", "Oberlausitz"],
         satellites: &[Town::new("Kamenz", 512_681, 140_935)],
     },
     Site {
         town: Town::new("Freiberg", 509_119, 133_428),
         weight: 3,
+        regions: &["Erzgebirge", "Silberland"],
         satellites: &[Town::new("Brand-Erbisdorf", 508_690, 133_220)],
     },
     Site {
         town: Town::new("Pirna", 509_623, 139_430),
         weight: 3,
+        regions: &["Sächsische Schweiz", "Elbtal"],
         satellites: &[
             Town::new("Heidenau", 509_810, 138_680),
             Town::new("Sebnitz", 509_710, 142_740),
@@ -103,6 +114,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Meißen", 511_636, 134_775),
         weight: 3,
+        regions: &["Elbland", "Lommatzscher Pflege"],
         satellites: &[
             Town::new("Coswig", 511_260, 135_830),
             Town::new("Großenhain", 512_890, 135_330),
@@ -111,6 +123,7 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Riesa", 513_080, 132_937),
         weight: 2,
+        regions: &["Nordsachsen", "Elbe-Röder"],
         satellites: &[
             Town::new("Oschatz", 513_003, 131_072),
             Town::new("Torgau", 515_603, 130_050),
@@ -119,16 +132,19 @@ const SITES: &[Site] = &[
     Site {
         town: Town::new("Hoyerswerda", 514_370, 142_353),
         weight: 3,
+        regions: &["Lausitz", "Seenland"],
         satellites: &[Town::new("Weißwasser", 515_044, 146_389)],
     },
     Site {
         town: Town::new("Döbeln", 511_219, 131_174),
         weight: 2,
+        regions: &["Mittelsachsen", "Muldental"],
         satellites: &[Town::new("Leisnig", 511_580, 129_290)],
     },
     Site {
         town: Town::new("Annaberg-Buchholz", 505_800, 130_023),
         weight: 2,
+        regions: &["Erzgebirge", "Obererzgebirge"],
         satellites: &[
             Town::new("Marienberg", 506_510, 131_636),
             Town::new("Aue", 505_853, 127_006),
@@ -207,19 +223,37 @@ const APPRENTICESHIP_SCHEDULES: &[(&str, u32)] =
     &[("mon-fri 07:30-16:00", 1), ("mon-fri 08:00-16:30", 1)];
 
 /// Word parts of invented employer names (any resemblance is coincidental).
-const NAME_PREFIX: &[&str] = &[
-    "Elbtal",
-    "Erzgebirge",
-    "Lausitz",
-    "Vogtland",
-    "Muldental",
-    "Sachsen",
-    "Spreetal",
-    "Zschopau",
-    "Neiße",
-    "Heide",
-    "Elster",
-    "Pleiße",
+const SURNAMES: &[&str] = &[
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Richter",
+    "Wolf",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Krause",
+    "Lehmann",
+    "Werner",
+    "Hartmann",
+    "Lange",
+    "Köhler",
+    "Franke",
+    "Seidel",
+    "Günther",
+    "Kühn",
+    "Vogel",
+    "Böhme",
+    "Ullrich",
+    "Winkler",
+    "Lorenz",
 ];
 const NAME_NOUN: &[(&str, &str)] = &[
     ("manufacturing", "Metallbau"),
@@ -258,7 +292,8 @@ const LEGAL_FORM: &[(&str, u32)] = &[("GmbH", 6), ("GmbH & Co. KG", 2), ("e.K.",
 /// let data = Saxony::new().participants(400).mentors(10).companies(200).offers(300).build();
 /// assert_eq!(data.participants.len(), 400);
 /// assert!(data.mentors.iter().all(|m| (36..=44).contains(&m.capacity)));
-/// # let _ = serde_json::to_string(&data)?;
+/// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+/// assert_eq!(back, data);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -292,7 +327,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().build();
     /// assert_eq!((data.participants.len(), data.mentors.len(), data.companies.len()), (2000, 50, 1000));
-    /// # let _ = serde_json::to_string(&data.pinned)?;
+    /// let pinned = serde_json::to_string(&data.pinned)?;
+    /// assert!(pinned.contains("\"mentor\"") && pinned.contains("\"offer\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Self {
@@ -320,7 +356,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().participants(12).build();
     /// assert_eq!(data.participants[11].id.as_str(), "p-0012");
-    /// # let _ = serde_json::to_string(&data.participants[0])?;
+    /// let json = serde_json::to_string(&data.participants[0])?;
+    /// assert!(json.contains("\"qualification\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -334,7 +371,8 @@ impl Saxony {
     /// ```
     /// use mentormatch::synth::Saxony;
     /// assert_eq!(Saxony::new().participants(0).mentors(14).build().mentors.len(), 14);
-    /// # let _ = serde_json::to_string(&Saxony::new())?;
+    /// let json = serde_json::to_string(&Saxony::new().participants(0).mentors(14).build().mentors)?;
+    /// assert!(json.contains("\"m-14\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -349,7 +387,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().participants(0).companies(30).offers(45).build();
     /// assert_eq!(data.companies.len(), 30);
-    /// # let _ = serde_json::to_string(&data.companies[0])?;
+    /// let json = serde_json::to_string(&data.companies[0])?;
+    /// assert!(json.contains("\"c-0001/"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -364,7 +403,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().participants(0).companies(10).offers(15).build();
     /// assert_eq!(data.companies.iter().map(|c| c.offers.len()).sum::<usize>(), 15);
-    /// # let _ = serde_json::to_string(&data.companies)?;
+    /// let json = serde_json::to_string(&data.companies)?;
+    /// assert!(json.contains("needs_work_permit\":true"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -379,7 +419,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().scale(0.1).build();
     /// assert_eq!((data.participants.len(), data.mentors.len(), data.companies.len()), (200, 5, 100));
-    /// # let _ = serde_json::to_string(&data.mentors)?;
+    /// let json = serde_json::to_string(&data.mentors)?;
+    /// assert!(json.contains("\"professional\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
@@ -397,7 +438,8 @@ impl Saxony {
     /// use mentormatch::synth::Saxony;
     /// let data = Saxony::new().scale(0.05).build();
     /// assert!(data.participants.iter().all(|p| p.audit.contains_key("qualification")));
-    /// # let _ = serde_json::to_string(&data)?;
+    /// let back: mentormatch::model::InstanceData = serde_json::from_str(&serde_json::to_string(&data)?)?;
+    /// assert_eq!(back, data); // a JSON round trip loses nothing
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn build(&self) -> InstanceData {
@@ -417,11 +459,12 @@ impl Saxony {
             .collect();
         let mut rng = Rng::stream(self.seed, "offers", 0);
         let per_company = offers_per_company(&mut rng, self.companies, self.offers);
-        let companies: Vec<Company> = per_company
+        let mut companies: Vec<Company> = per_company
             .iter()
             .enumerate()
             .map(|(i, &n)| self.company(i, n))
             .collect();
+        dedupe_names(&mut companies);
         let per = |k: usize| scaled(k, self.participants as f64 / 2000.0);
         let plan = PairPlan {
             pinned_mentor: per(40),
@@ -567,12 +610,15 @@ impl Saxony {
             .filter(|(s, _)| *s == sector)
             .map(|&(_, n)| n)
             .collect();
-        let name = format!(
-            "{} {} {}",
-            NAME_PREFIX[rng.below(NAME_PREFIX.len() as u64) as usize],
-            nouns[rng.below(nouns.len() as u64) as usize],
-            rng.pick(LEGAL_FORM)
-        );
+        let noun = nouns[rng.below(nouns.len() as u64) as usize];
+        let form = rng.pick(LEGAL_FORM);
+        let name = if rng.chance(400) {
+            let region = site.regions[rng.below(site.regions.len() as u64) as usize];
+            format!("{region} {noun} {form}")
+        } else {
+            let surname = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
+            format!("{noun} {surname} {form}")
+        };
         let cid = id("c", i, self.companies, 4);
         let pool = skills_of(sector);
         let mut counters = [0usize; 4];
