@@ -1,1 +1,3 @@
+//! Criterion benches of the matching core (being written).
+
 fn main() {}

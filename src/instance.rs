@@ -156,7 +156,7 @@ impl Check {
         &mut self,
         record: &str,
         field: impl Into<String>,
-        value: impl ToString,
+        value: impl std::fmt::Display,
         message: impl Into<String>,
     ) {
         self.problems.push(InputError {
@@ -492,10 +492,8 @@ impl Instance {
 
     fn build(data: InstanceData, unparsed: &Unparsed, problems: Vec<InputError>) -> Result<Self> {
         let mut c = Check { problems };
-        if let Some(v) = data.version {
-            if v != 1 {
-                c.push("instance", "version", v, "version must be 1");
-            }
+        if let Some(v) = data.version.filter(|&v| v != 1) {
+            c.push("instance", "version", v, "version must be 1");
         }
         // --- participants
         let mut p_ids: HashMap<&str, usize> = HashMap::new();
@@ -800,6 +798,7 @@ impl Instance {
         }
 
         Instance {
+            data,
             p_order,
             m_order,
             o_order,
@@ -813,7 +812,6 @@ impl Instance {
             p_index,
             m_index,
             o_index,
-            data,
         }
     }
 

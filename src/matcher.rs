@@ -462,6 +462,9 @@ fn solve_side(
     })
 }
 
+/// Proposals a provider holds: a min-heap whose top is the worst held.
+type Held = BinaryHeap<Reverse<(i64, Reverse<usize>)>>;
+
 /// Participant-proposing deferred acceptance (Gale–Shapley) with capacities.
 ///
 /// Both sides rank by the pair's score; ties are broken by index (lower
@@ -480,8 +483,7 @@ fn deferred_acceptance(
     }
     let mut next = vec![0usize; n_left];
     // Per provider a min-heap of held proposals: worst = lowest score, then highest index.
-    let mut held: Vec<BinaryHeap<Reverse<(i64, Reverse<usize>)>>> =
-        vec![BinaryHeap::new(); caps.len()];
+    let mut held: Vec<Held> = vec![BinaryHeap::new(); caps.len()];
     let mut assigned = vec![None; n_left];
     let mut free: Vec<usize> = (0..n_left).rev().collect();
     while let Some(l) = free.pop() {

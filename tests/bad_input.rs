@@ -214,7 +214,7 @@ fn malformed_time_ranges() {
             v,
             "/companies/0/offers/0/schedule/0",
             json!("mon 08:00-25:00"),
-        )
+        );
     });
     has(
         &m,

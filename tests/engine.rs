@@ -70,11 +70,9 @@ fn reference_optimum(
     let mut matched = 0;
     let mut total = 0;
     for (i, &j) in assign.iter().enumerate() {
-        if j < slots.len() {
-            if let Some(s) = score.get(&(rows[i], slots[j])) {
-                matched += 1;
-                total += s;
-            }
+        if let Some(s) = slots.get(j).and_then(|q| score.get(&(rows[i], *q))) {
+            matched += 1;
+            total += s;
         }
     }
     (matched, total)
@@ -260,8 +258,8 @@ fn every_objective_respects_the_rules() {
 fn shuffle<T>(v: &mut [T], seed: &mut u64) {
     for i in (1..v.len()).rev() {
         *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let j = ((*seed >> 33) % (i as u64 + 1)) as usize;
         v.swap(i, j);
     }

@@ -158,7 +158,7 @@ impl TimeRange {
         if last.index() < first.index() {
             return fail("day range runs backwards (ranges run mon..sun and do not wrap)");
         }
-        if start % 15 != 0 || end % 15 != 0 {
+        if !start.is_multiple_of(15) || !end.is_multiple_of(15) {
             return fail("minutes must be on the 15-minute grid (:00, :15, :30, :45)");
         }
         if end > 24 * 60 {

@@ -8,6 +8,7 @@ fn yes() -> bool {
     true
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes fields by reference
 fn is_true(b: &bool) -> bool {
     *b
 }

@@ -342,10 +342,11 @@ pub(crate) fn evaluate_mentor(
         fail!(Rule::NotSeekingMentor);
     }
     let shared = best_shared(&pc.langs, &mc.langs);
-    if let Some(min) = rules.min_shared_language {
-        if shared.is_none_or(|r| r < min.rank()) {
-            fail!(Rule::NoSharedLanguage);
-        }
+    if rules
+        .min_shared_language
+        .is_some_and(|min| shared.is_none_or(|r| r < min.rank()))
+    {
+        fail!(Rule::NoSharedLanguage);
     }
     let d = pc.geo.distance_km(&mc.geo);
     let limit = pc.max_travel_km.min(mc.max_travel_km);

@@ -87,12 +87,14 @@ impl Default for Rules {
 
 impl Rules {
     /// Set the minimum shared language level (`None`: no language rule).
+    #[must_use]
     pub fn min_shared_language(mut self, level: Option<Cefr>) -> Self {
         self.min_shared_language = level;
         self
     }
 
     /// Set the minimum common minutes a week.
+    #[must_use]
     pub fn min_common_minutes(mut self, minutes: u32) -> Self {
         self.min_common_minutes = minutes;
         self
@@ -163,6 +165,7 @@ macro_rules! setters {
         impl Weights {
             $(
                 #[doc = concat!("Set the `", stringify!($f), "` weight.")]
+                #[must_use]
                 pub fn $f(mut self, w: u32) -> Self {
                     self.$f = w;
                     self
@@ -236,24 +239,28 @@ impl Config {
     }
 
     /// Set the objective.
+    #[must_use]
     pub fn objective(mut self, objective: MatchObjective) -> Self {
         self.objective = objective;
         self
     }
 
     /// Set the hard rules.
+    #[must_use]
     pub fn rules(mut self, rules: Rules) -> Self {
         self.rules = rules;
         self
     }
 
     /// Set the weights.
+    #[must_use]
     pub fn weights(mut self, weights: Weights) -> Self {
         self.weights = weights;
         self
     }
 
     /// Set how many alternatives per participant and side the report lists.
+    #[must_use]
     pub fn alternatives(mut self, k: u32) -> Self {
         self.alternatives = k;
         self
@@ -320,7 +327,7 @@ impl Config {
     }
 }
 
-fn config_err(field: &str, value: impl ToString, message: impl Into<String>) -> Error {
+fn config_err(field: &str, value: impl std::fmt::Display, message: impl Into<String>) -> Error {
     Error::Config {
         field: field.into(),
         value: value.to_string(),

@@ -157,7 +157,9 @@ pub fn check_report(data: &InstanceData, report: &Report) {
     }
     for (p, m) in &pinned_m {
         assert_eq!(
-            report.mentor_of(p).map(|x| x.as_str()),
+            report
+                .mentor_of(p)
+                .map(mentormatch::model::MentorId::as_str),
             Some(*m),
             "pinned pair lost"
         );
@@ -191,7 +193,7 @@ pub fn check_report(data: &InstanceData, report: &Report) {
     }
     for (p, o) in &pinned_o {
         assert_eq!(
-            report.offer_of(p).map(|x| x.as_str()),
+            report.offer_of(p).map(mentormatch::model::OfferId::as_str),
             Some(*o),
             "pinned pair lost"
         );
