@@ -3,19 +3,21 @@
 //! ```text
 //! cargo run --release --example match -- [INSTANCE.json] [--config CONFIG.json]
 //!     [--objective max_cardinality|max_weight|egalitarian|stable]
-//!     [--out REPORT.json] [--candidates PAIRS.json] [--quiet]
+//!     [--out REPORT.json] [--candidates PAIRS.json] [--previous REPORT.json] [--quiet]
 //! ```
 //!
 //! With no instance it runs the bundled Lët'z Work! Luxembourg fixture. It
 //! prints a summary (counts, reasons, fairness; no personal data) and the
 //! time of each stage. Bad input exits with code 2 and one message naming the
-//! record and field.
+//! record and field. `--previous` reruns after changes (new arrivals, people
+//! who left) preferring the pairs of an earlier report, and prints how many
+//! pairs were kept and changed.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use mentormatch::{Candidates, Config, Error, Instance, MatchObjective, Matcher};
+use mentormatch::{Config, Error, Instance, MatchObjective, Matcher, Previous, Report};
 
 struct Args {
     instance: PathBuf,
@@ -23,10 +25,11 @@ struct Args {
     objective: Option<MatchObjective>,
     out: Option<PathBuf>,
     candidates: Option<PathBuf>,
+    previous: Option<PathBuf>,
     quiet: bool,
 }
 
-const USAGE: &str = "usage: match [INSTANCE.json] [--config CONFIG.json] [--objective max_cardinality|max_weight|egalitarian|stable] [--out REPORT.json] [--candidates PAIRS.json] [--quiet]";
+const USAGE: &str = "usage: match [INSTANCE.json] [--config CONFIG.json] [--objective max_cardinality|max_weight|egalitarian|stable] [--out REPORT.json] [--candidates PAIRS.json] [--previous REPORT.json] [--quiet]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
@@ -36,6 +39,7 @@ fn parse_args() -> Result<Args, String> {
         objective: None,
         out: None,
         candidates: None,
+        previous: None,
         quiet: false,
     };
     let mut positional = 0;
@@ -48,6 +52,7 @@ fn parse_args() -> Result<Args, String> {
             "--config" => args.config = Some(value("--config")?.into()),
             "--out" => args.out = Some(value("--out")?.into()),
             "--candidates" => args.candidates = Some(value("--candidates")?.into()),
+            "--previous" => args.previous = Some(value("--previous")?.into()),
             "--objective" => {
                 let v = value("--objective")?;
                 args.objective = Some(
@@ -105,16 +110,27 @@ fn run(args: &Args) -> Result<(), Error> {
     if let Some(o) = args.objective {
         config.objective = o;
     }
+    let previous = match &args.previous {
+        Some(p) => {
+            let report: Report = serde_json::from_str(&read(p)?).map_err(|e| Error::Parse {
+                context: format!("{}: previous report JSON", p.display()),
+                message: e.to_string(),
+            })?;
+            Previous::from_report(&report)
+        }
+        None => Previous::new(),
+    };
+    let matcher = Matcher::new(config).previous(previous);
     let text = read(&args.instance)?;
     let instance = Instance::from_json(&text).map_err(|e| in_file(&args.instance, e))?;
     let t_validate = t0.elapsed();
 
     let t1 = Instant::now();
-    let candidates = Candidates::compute(&instance, &config)?;
+    let candidates = matcher.candidates(&instance)?;
     let t_candidates = t1.elapsed();
 
     let t2 = Instant::now();
-    let report = Matcher::new(config).run_with_candidates(&instance, &candidates)?;
+    let report = matcher.run_with_candidates(&instance, &candidates)?;
     let t_solve = t2.elapsed();
 
     if let Some(p) = &args.out {

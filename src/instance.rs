@@ -929,6 +929,21 @@ impl Instance {
     pub fn offer_by_id(&self, id: &str) -> Option<(&Company, &model::Offer)> {
         self.o_index.get(id).map(|&i| self.offer(i))
     }
+
+    /// Canonical index of a participant id.
+    pub(crate) fn participant_index(&self, id: &str) -> Option<u32> {
+        self.p_index.get(id).copied()
+    }
+
+    /// Canonical index of a mentor id.
+    pub(crate) fn mentor_index(&self, id: &str) -> Option<u32> {
+        self.m_index.get(id).copied()
+    }
+
+    /// Canonical index of an offer id.
+    pub(crate) fn offer_index(&self, id: &str) -> Option<u32> {
+        self.o_index.get(id).copied()
+    }
 }
 
 fn check_participant(c: &mut Check, r: &str, p: &Participant) {

@@ -77,10 +77,11 @@ pub use error::{Error, InputError, InputErrors, Result};
 pub use instance::{Instance, MAX_TRAVEL_KM, MAX_WAITING_DAYS};
 pub use matcher::Matcher;
 pub use report::{
-    Alternative, Alternatives, Fairness, GroupStats, Holder, LoadStats, MentorMatch, OfferMatch,
-    Reason, Report, ScoreStats, Side, SideFairness, Summary, Unmatched,
+    Alternative, Alternatives, Continuity, ContinuityStats, Fairness, GroupStats, Holder,
+    LoadStats, MentorMatch, OfferMatch, Reason, Report, ScoreStats, Side, SideFairness, Summary,
+    Unmatched,
 };
 pub use score::{
-    Breakdown, CandidateExport, Candidates, Config, MAX_CRITERION_WEIGHT, MatchObjective, Rule,
-    Rules, ScoredMentorPair, ScoredOfferPair, Weights,
+    Breakdown, CandidateExport, Candidates, Config, MAX_CRITERION_WEIGHT, MatchObjective, Previous,
+    Rule, Rules, ScoredMentorPair, ScoredOfferPair, Weights,
 };

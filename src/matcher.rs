@@ -10,7 +10,8 @@ use crate::report::{
     Alternative, Alternatives, Fairness, GroupStats, Holder, LoadStats, MentorMatch, OfferMatch,
     Reason, Report, Side, SideFairness, Summary, Unmatched, score_stats,
 };
-use crate::score::{self, Cand, Candidates, Config, MatchObjective, Rule, RuleCounts};
+use crate::report::{Continuity, ContinuityStats};
+use crate::score::{self, Cand, Candidates, Config, MatchObjective, Previous, Rule, RuleCounts};
 
 /// Runs the pipeline on a validated [`Instance`] with a [`Config`].
 ///
@@ -48,6 +49,7 @@ use crate::score::{self, Cand, Candidates, Config, MatchObjective, Rule, RuleCou
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     config: Config,
+    previous: Previous,
 }
 
 /// Result of one side: provider per canonical participant and pinned flags.
@@ -59,7 +61,48 @@ struct SideResult {
 impl Matcher {
     /// A matcher with this configuration.
     pub fn new(config: Config) -> Self {
-        Matcher { config }
+        Matcher {
+            config,
+            previous: Previous::default(),
+        }
+    }
+
+    /// Prefer the pairs of a previous run: each still-feasible one gets the
+    /// continuity bonus, and the report counts kept and changed pairs.
+    ///
+    /// ```
+    /// use mentormatch::{Config, Instance, Matcher, Previous};
+    /// let inst = Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///                     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [
+    ///     {"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20, "capacity": 1,
+    ///      "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]},
+    ///     {"id": "m-2", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20, "capacity": 1,
+    ///      "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// // Without history m-2 fits better; with m-1 as the previous mentor, the pair is kept.
+    /// let fresh = Matcher::new(Config::default()).run(&inst)?;
+    /// assert_eq!(fresh.mentor_of("p-1").map(|m| m.as_str()), Some("m-2"));
+    /// let rerun = Matcher::new(Config::default()).previous(Previous::new().mentor("p-1", "m-1")).run(&inst)?;
+    /// assert_eq!(rerun.mentor_of("p-1").map(|m| m.as_str()), Some("m-1"));
+    /// assert_eq!(rerun.continuity.as_ref().map(|c| c.mentor.kept), Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn previous(mut self, previous: Previous) -> Self {
+        self.previous = previous;
+        self
+    }
+
+    /// The candidates this matcher would solve (with the continuity bonus
+    /// of [`Matcher::previous`]), for export or for
+    /// [`Matcher::run_with_candidates`].
+    ///
+    /// # Errors
+    /// [`Error::Config`](crate::Error::Config) for an out-of-range configuration.
+    pub fn candidates(&self, inst: &Instance) -> Result<Candidates> {
+        Candidates::compute_with_previous(inst, &self.config, &self.previous)
     }
 
     /// The configuration.
@@ -74,13 +117,14 @@ impl Matcher {
     /// configuration; solver errors cannot occur on a validated instance but
     /// are passed on rather than hidden.
     pub fn run(&self, inst: &Instance) -> Result<Report> {
-        let cands = Candidates::compute(inst, &self.config)?;
+        let cands = self.candidates(inst)?;
         self.run_with_candidates(inst, &cands)
     }
 
-    /// Run with candidates computed before (by [`Candidates::compute`] with
-    /// the same configuration), for example to compare objectives without
-    /// re-scoring.
+    /// Run with candidates computed before (by [`Matcher::candidates`] or
+    /// [`Candidates::compute`] with the same configuration), for example to
+    /// compare objectives without re-scoring. The previous pairs are those
+    /// the candidates were computed with.
     ///
     /// # Errors
     /// As [`Matcher::run`].
@@ -152,13 +196,15 @@ impl Matcher {
             if let Some(m) = m_side.assigned[p as usize] {
                 summary.matched_mentor += 1;
                 let pinned = m_side.pinned[p as usize];
-                let (breakdown, violations) = match score::evaluate_mentor(inst, cfg, p, m, false) {
-                    Ok(b) => (b, Vec::new()),
-                    Err(mask) => (
-                        score::mentor_breakdown_any(inst, cfg, p, m),
-                        score::rules_of(mask),
-                    ),
-                };
+                let (mut breakdown, violations) =
+                    match score::evaluate_mentor(inst, cfg, p, m, false) {
+                        Ok(b) => (b, Vec::new()),
+                        Err(mask) => (
+                            score::mentor_breakdown_any(inst, cfg, p, m),
+                            score::rules_of(mask),
+                        ),
+                    };
+                breakdown.continuity = score::continuity(cfg, cands.prev_mentor[p as usize], m);
                 summary.mentor_total_score += breakdown.total();
                 if pinned {
                     summary.pinned += 1;
@@ -195,13 +241,15 @@ impl Matcher {
             if let Some(o) = o_side.assigned[p as usize] {
                 summary.matched_offer += 1;
                 let pinned = o_side.pinned[p as usize];
-                let (breakdown, violations) = match score::evaluate_offer(inst, cfg, p, o, false) {
-                    Ok(b) => (b, Vec::new()),
-                    Err(mask) => (
-                        score::offer_breakdown_any(inst, cfg, p, o),
-                        score::rules_of(mask),
-                    ),
-                };
+                let (mut breakdown, violations) =
+                    match score::evaluate_offer(inst, cfg, p, o, false) {
+                        Ok(b) => (b, Vec::new()),
+                        Err(mask) => (
+                            score::offer_breakdown_any(inst, cfg, p, o),
+                            score::rules_of(mask),
+                        ),
+                    };
+                breakdown.continuity = score::continuity(cfg, cands.prev_offer[p as usize], o);
                 summary.offer_total_score += breakdown.total();
                 if pinned {
                     summary.pinned += 1;
@@ -301,7 +349,14 @@ impl Matcher {
             ),
         };
 
+        let (given_m, given_o) = cands.prev_given;
+        let continuity = (given_m + given_o > 0).then(|| Continuity {
+            mentor: continuity_stats(&cands.prev_mentor, &m_side.assigned, given_m),
+            offer: continuity_stats(&cands.prev_offer, &o_side.assigned, given_o),
+        });
+
         Report {
+            continuity,
             objective: cfg.objective,
             mentor_matches,
             offer_matches,
@@ -311,6 +366,26 @@ impl Matcher {
             summary,
         }
     }
+}
+
+/// Kept, changed, lost and new pairs of one side.
+fn continuity_stats(prev: &[Option<u32>], now: &[Option<u32>], given: usize) -> ContinuityStats {
+    let mut c = ContinuityStats {
+        previous: given as u32,
+        ..ContinuityStats::default()
+    };
+    let resolved = prev.iter().flatten().count();
+    c.ended = (given - resolved) as u32;
+    for (a, b) in prev.iter().zip(now) {
+        match (a, b) {
+            (Some(x), Some(y)) if x == y => c.kept += 1,
+            (Some(_), Some(_)) => c.changed += 1,
+            (Some(_), None) => c.lost += 1,
+            (None, Some(_)) => c.new += 1,
+            (None, None) => {}
+        }
+    }
+    c
 }
 
 /// Score of `p`'s candidate `q`, if feasible.

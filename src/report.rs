@@ -285,6 +285,34 @@ pub struct Fairness {
     pub offer: SideFairness,
 }
 
+/// How a rerun relates to the previous run, for one side.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContinuityStats {
+    /// Pairs in the previous run.
+    pub previous: u32,
+    /// Previous pairs whose participant or provider is no longer in the instance.
+    pub ended: u32,
+    /// Participants who kept their provider.
+    pub kept: u32,
+    /// Participants who got a different provider.
+    pub changed: u32,
+    /// Participants who had a provider and now have none.
+    pub lost: u32,
+    /// Participants who had none and now have one.
+    pub new: u32,
+}
+
+/// How a rerun relates to the previous run (present when one was given).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Continuity {
+    /// Mentor side.
+    pub mentor: ContinuityStats,
+    /// Offer side.
+    pub offer: ContinuityStats,
+}
+
 /// Headline counts of a run.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -356,6 +384,9 @@ pub struct Report {
     pub fairness: Fairness,
     /// Headline counts.
     pub summary: Summary,
+    /// Kept and changed pairs relative to a previous run, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuity: Option<Continuity>,
 }
 
 impl Report {
@@ -429,6 +460,15 @@ impl fmt::Display for Report {
             pct(s.matched_offer, s.seeking_offer),
             s.offer_total_score
         )?;
+        if let Some(c) = &self.continuity {
+            for (name, x) in [("mentor", &c.mentor), ("offer", &c.offer)] {
+                writeln!(
+                    f,
+                    "continuity ({name}s): {} previous pairs: {} kept, {} changed, {} lost, {} ended; {} new",
+                    x.previous, x.kept, x.changed, x.lost, x.ended, x.new
+                )?;
+            }
+        }
         if s.pinned > 0 {
             writeln!(
                 f,

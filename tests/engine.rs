@@ -347,3 +347,67 @@ fn report_json_round_trips_and_has_the_design_fields() {
     let back: Report = serde_json::from_value(v).unwrap();
     assert_eq!(back, report);
 }
+
+#[test]
+fn rerun_with_previous_report_keeps_pairs_and_counts_changes() {
+    let data = common::load(LUX);
+    let inst = Instance::new(data.clone()).unwrap();
+    let first = Matcher::new(Config::default()).run(&inst).unwrap();
+    let again = Matcher::new(Config::default())
+        .previous(mentormatch::Previous::from_report(&first))
+        .run(&inst)
+        .unwrap();
+    common::check_report(&data, &again);
+    let c = again.continuity.as_ref().expect("continuity section");
+    assert_eq!(c.mentor.previous as usize, first.mentor_matches.len());
+    assert_eq!(c.mentor.kept as usize, first.mentor_matches.len());
+    assert_eq!(c.offer.kept as usize, first.offer_matches.len());
+    assert_eq!(
+        c.mentor.changed + c.mentor.lost + c.offer.changed + c.offer.lost,
+        0
+    );
+    // Every kept pair carries the bonus in its breakdown, and the sums still hold.
+    let bonus = i64::from(Config::default().weights.continuity) * 1000;
+    assert!(
+        again
+            .mentor_matches
+            .iter()
+            .all(|m| m.breakdown.continuity == bonus && m.breakdown.total() == m.score)
+    );
+
+    // People leave: drop a third of the participants and rerun; pairs of those
+    // who left are counted as ended, and nobody else loses a feasible pair.
+    let mut fewer = data.clone();
+    let gone: Vec<String> = fewer
+        .participants
+        .iter()
+        .step_by(3)
+        .map(|p| p.id.to_string())
+        .collect();
+    fewer
+        .participants
+        .retain(|p| !gone.contains(&p.id.to_string()));
+    fewer
+        .pinned
+        .retain(|p| !gone.contains(&p.participant.to_string()));
+    fewer
+        .forbidden
+        .retain(|p| !gone.contains(&p.participant.to_string()));
+    let inst2 = Instance::new(fewer.clone()).unwrap();
+    let rerun = Matcher::new(Config::default())
+        .previous(mentormatch::Previous::from_report(&first))
+        .run(&inst2)
+        .unwrap();
+    common::check_report(&fewer, &rerun);
+    let c = rerun.continuity.unwrap();
+    let ended = first
+        .mentor_matches
+        .iter()
+        .filter(|m| gone.contains(&m.participant.to_string()))
+        .count();
+    assert_eq!(c.mentor.ended as usize, ended);
+    assert_eq!(
+        c.mentor.lost, 0,
+        "on this fixture, with capacity freed, no remaining participant loses their mentor"
+    );
+}

@@ -1,5 +1,7 @@
 //! Rule checks, scoring and the sparse candidate lists.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use super::{Breakdown, Config, Rule};
@@ -55,6 +57,119 @@ pub struct Candidates {
     pub(crate) mentor_rejected: Vec<RuleCounts>,
     /// Per participant: offers removed by each rule.
     pub(crate) offer_rejected: Vec<RuleCounts>,
+    /// Per participant: the mentor of the previous run, if still present.
+    pub(crate) prev_mentor: Vec<Option<u32>>,
+    /// Per participant: the offer of the previous run, if still present.
+    pub(crate) prev_offer: Vec<Option<u32>>,
+    /// Number of previous (mentor, offer) pairs given, resolvable or not.
+    pub(crate) prev_given: (usize, usize),
+}
+
+/// The pairs of an earlier run, so that a rerun prefers keeping them.
+///
+/// Each pair that is still feasible gets the continuity bonus
+/// ([`Weights::continuity`](crate::Weights::continuity)) in its score. Pairs
+/// naming a participant or provider no longer in the instance are ignored
+/// (and counted as ended in the report).
+///
+/// ```
+/// use mentormatch::Previous;
+/// let prev = Previous::new().mentor("p-1", "m-1").offer("p-1", "c-1/job");
+/// assert_eq!(prev.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Previous {
+    mentor: HashMap<String, String>,
+    offer: HashMap<String, String>,
+}
+
+impl Previous {
+    /// No previous pairs.
+    pub fn new() -> Self {
+        Previous::default()
+    }
+
+    /// The pairs of a previous report (pinned ones included).
+    ///
+    /// ```
+    /// use mentormatch::{Config, Instance, Matcher, Previous};
+    /// let inst = Instance::from_json("{}")?;
+    /// let report = Matcher::new(Config::default()).run(&inst)?;
+    /// assert!(Previous::from_report(&report).is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_report(report: &crate::Report) -> Self {
+        Previous {
+            mentor: report
+                .mentor_matches
+                .iter()
+                .map(|m| (m.participant.0.clone(), m.mentor.0.clone()))
+                .collect(),
+            offer: report
+                .offer_matches
+                .iter()
+                .map(|m| (m.participant.0.clone(), m.offer.0.clone()))
+                .collect(),
+        }
+    }
+
+    /// Add a participant–mentor pair.
+    #[must_use]
+    pub fn mentor(mut self, participant: &str, mentor: &str) -> Self {
+        self.mentor
+            .insert(participant.to_owned(), mentor.to_owned());
+        self
+    }
+
+    /// Add a participant–offer pair.
+    #[must_use]
+    pub fn offer(mut self, participant: &str, offer: &str) -> Self {
+        self.offer.insert(participant.to_owned(), offer.to_owned());
+        self
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.mentor.len() + self.offer.len()
+    }
+
+    /// True when there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of mentor pairs and offer pairs.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        (self.mentor.len(), self.offer.len())
+    }
+
+    /// Per canonical participant, the previous provider's canonical index.
+    fn resolve(&self, inst: &Instance) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+        let n = inst.participants.len();
+        let mut m = vec![None; n];
+        let mut o = vec![None; n];
+        for (p, q) in &self.mentor {
+            if let (Some(p), Some(q)) = (inst.participant_index(p), inst.mentor_index(q)) {
+                m[p as usize] = Some(q);
+            }
+        }
+        for (p, q) in &self.offer {
+            if let (Some(p), Some(q)) = (inst.participant_index(p), inst.offer_index(q)) {
+                o[p as usize] = Some(q);
+            }
+        }
+        (m, o)
+    }
+}
+
+/// The continuity bonus of a pair.
+pub(crate) fn continuity(cfg: &Config, prev: Option<u32>, q: u32) -> i64 {
+    if prev == Some(q) {
+        i64::from(cfg.weights.continuity) * 1000
+    } else {
+        0
+    }
 }
 
 /// All feasible scored pairs by id, as written by `--candidates`.
@@ -114,13 +229,35 @@ impl Candidates {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn compute(inst: &Instance, cfg: &Config) -> Result<Self> {
+        Self::compute_with_previous(inst, cfg, &Previous::default())
+    }
+
+    /// As [`Candidates::compute`], with the continuity bonus for the pairs
+    /// of a previous run.
+    ///
+    /// # Errors
+    /// As [`Candidates::compute`].
+    ///
+    /// ```
+    /// use mentormatch::{Candidates, Config, Instance, Previous};
+    /// let inst = Instance::from_json("{}")?;
+    /// let prev = Previous::new().mentor("p-gone", "m-gone"); // ignored: not in the instance
+    /// assert_eq!(Candidates::compute_with_previous(&inst, &Config::default(), &prev)?.mentor_pair_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compute_with_previous(
+        inst: &Instance,
+        cfg: &Config,
+        previous: &Previous,
+    ) -> Result<Self> {
         cfg.validate()?;
+        let (prev_mentor, prev_offer) = previous.resolve(inst);
         let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts)> = (0
             ..inst.participants.len() as u32)
             .into_par_iter()
             .map(|p| {
-                let (mc, mr) = mentor_candidates(inst, cfg, p);
-                let (oc, or) = offer_candidates(inst, cfg, p);
+                let (mc, mr) = mentor_candidates(inst, cfg, p, prev_mentor[p as usize]);
+                let (oc, or) = offer_candidates(inst, cfg, p, prev_offer[p as usize]);
                 (mc, mr, oc, or)
             })
             .collect();
@@ -132,6 +269,9 @@ impl Candidates {
             offer_start: Vec::with_capacity(n + 1),
             mentor_rejected: Vec::with_capacity(n),
             offer_rejected: Vec::with_capacity(n),
+            prev_mentor,
+            prev_offer,
+            prev_given: previous.counts(),
         };
         for (mc, mr, oc, or) in per_p {
             out.mentor_start.push(out.mentor.len());
@@ -191,7 +331,12 @@ impl Candidates {
     }
 }
 
-fn mentor_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleCounts) {
+fn mentor_candidates(
+    inst: &Instance,
+    cfg: &Config,
+    p: u32,
+    prev: Option<u32>,
+) -> (Vec<Cand>, RuleCounts) {
     let mut counts = [0; Rule::COUNT];
     let mut out = Vec::new();
     let pc = &inst.participants[p as usize];
@@ -204,7 +349,7 @@ fn mentor_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleC
             Ok(b) => out.push(Cand {
                 p,
                 q: m,
-                score: b.total(),
+                score: b.total() + continuity(cfg, prev, m),
             }),
             Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
         }
@@ -212,7 +357,12 @@ fn mentor_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleC
     (out, counts)
 }
 
-fn offer_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleCounts) {
+fn offer_candidates(
+    inst: &Instance,
+    cfg: &Config,
+    p: u32,
+    prev: Option<u32>,
+) -> (Vec<Cand>, RuleCounts) {
     let mut counts = [0; Rule::COUNT];
     let mut out = Vec::new();
     let pc = &inst.participants[p as usize];
@@ -225,7 +375,7 @@ fn offer_candidates(inst: &Instance, cfg: &Config, p: u32) -> (Vec<Cand>, RuleCo
             Ok(b) => out.push(Cand {
                 p,
                 q: o,
-                score: b.total(),
+                score: b.total() + continuity(cfg, prev, o),
             }),
             Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
         }
@@ -408,6 +558,7 @@ fn mentor_breakdown(
         distance: i64::from(w.distance) * distance,
         time: i64::from(w.time) * time,
         waiting: i64::from(w.waiting) * waiting,
+        continuity: 0,
     }
 }
 
@@ -487,6 +638,7 @@ fn offer_breakdown(
         distance: i64::from(w.distance) * permille_distance(d, pc.max_travel_km),
         time: i64::from(w.time) * time,
         waiting: i64::from(w.waiting) * waiting_permille(pc, cfg),
+        continuity: 0,
     }
 }
 

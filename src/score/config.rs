@@ -136,6 +136,11 @@ pub struct Weights {
     /// Waiting time: the longer someone has waited, the higher all their pairs
     /// score, so among equals the longest-waiting go first.
     pub waiting: u32,
+    /// Continuity bonus, in thousandths like the others: a pair that existed
+    /// in the previous run (see [`Matcher::previous`](crate::Matcher::previous))
+    /// gets weight × 1000 extra, so a rerun keeps working pairs unless a
+    /// clearly better assignment exists.
+    pub continuity: u32,
     /// Common minutes a week at which the time criterion reaches 1 (≥ 15).
     pub time_saturation_minutes: u32,
     /// Waiting days at which the waiting criterion reaches 1 (≥ 1).
@@ -151,6 +156,7 @@ impl Default for Weights {
             distance: 15,
             time: 10,
             waiting: 10,
+            continuity: 20,
             time_saturation_minutes: 240,
             waiting_saturation_days: 365,
         }
@@ -174,10 +180,13 @@ macro_rules! setters {
         }
     };
 }
-setters!(skills, sector, language, distance, time, waiting);
+setters!(
+    skills, sector, language, distance, time, waiting, continuity
+);
 
 impl Weights {
-    /// The largest score any pair can reach: 1000 × the sum of the weights.
+    /// The largest score any pair can reach without the continuity bonus:
+    /// 1000 × the sum of the criterion weights.
     pub fn max_score(&self) -> i64 {
         1000 * (i64::from(self.skills)
             + i64::from(self.sector)
@@ -289,6 +298,7 @@ impl Config {
             ("weights.distance", w.distance),
             ("weights.time", w.time),
             ("weights.waiting", w.waiting),
+            ("weights.continuity", w.continuity),
         ] {
             if v > MAX_CRITERION_WEIGHT {
                 return Err(config_err(

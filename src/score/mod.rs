@@ -13,10 +13,10 @@ mod candidates;
 mod config;
 
 pub(crate) use candidates::{
-    Cand, RuleCounts, evaluate_mentor, evaluate_offer, mentor_breakdown_any, offer_breakdown_any,
-    rules_of,
+    Cand, RuleCounts, continuity, evaluate_mentor, evaluate_offer, mentor_breakdown_any,
+    offer_breakdown_any, rules_of,
 };
-pub use candidates::{CandidateExport, Candidates, ScoredMentorPair, ScoredOfferPair};
+pub use candidates::{CandidateExport, Candidates, Previous, ScoredMentorPair, ScoredOfferPair};
 pub use config::{Config, MAX_CRITERION_WEIGHT, MatchObjective, Rules, Weights};
 
 use std::fmt;
@@ -132,11 +132,20 @@ pub struct Breakdown {
     pub time: i64,
     /// Waiting time.
     pub waiting: i64,
+    /// Continuity: the pair existed in the previous run.
+    #[serde(default)]
+    pub continuity: i64,
 }
 
 impl Breakdown {
     /// The score: the sum of the criteria.
     pub fn total(&self) -> i64 {
-        self.skills + self.sector + self.language + self.distance + self.time + self.waiting
+        self.skills
+            + self.sector
+            + self.language
+            + self.distance
+            + self.time
+            + self.waiting
+            + self.continuity
     }
 }
