@@ -85,3 +85,8 @@ pub use score::{
     Breakdown, CandidateExport, Candidates, Config, MAX_CRITERION_WEIGHT, MatchObjective, Previous,
     Rule, Rules, ScoredMentorPair, ScoredOfferPair, Weights,
 };
+
+// The README's examples are compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
