@@ -128,7 +128,7 @@ pub(crate) struct Geo {
 }
 
 impl Geo {
-    fn new(l: Location) -> Self {
+    pub(crate) fn new(l: Location) -> Self {
         let lat = l.lat.to_radians();
         Geo {
             lat,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::grid::Grid;
 use super::{Breakdown, Config, Rule};
 use crate::error::Result;
 use crate::instance::{Instance, MentC, OfferC, PartC};
@@ -163,6 +164,36 @@ impl Previous {
     }
 }
 
+/// Spatial indexes of the providers: mentors, and offers per kind.
+struct Index {
+    mentors: Grid,
+    offers_by_kind: [Grid; 4],
+}
+
+impl Index {
+    fn new(inst: &Instance) -> Self {
+        let offers_of = |kind: crate::model::OfferKind| {
+            Grid::new(
+                inst.offers
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, o)| o.kind == kind)
+                    .map(|(i, o)| (i as u32, o.geo)),
+            )
+        };
+        let [a, b, c, d] = crate::model::OfferKind::ALL;
+        Index {
+            mentors: Grid::new(
+                inst.mentors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (i as u32, m.geo)),
+            ),
+            offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
+        }
+    }
+}
+
 /// The continuity bonus of a pair.
 pub(crate) fn continuity(cfg: &Config, prev: Option<u32>, q: u32) -> i64 {
     if prev == Some(q) {
@@ -252,12 +283,13 @@ impl Candidates {
     ) -> Result<Self> {
         cfg.validate()?;
         let (prev_mentor, prev_offer) = previous.resolve(inst);
+        let index = Index::new(inst);
         let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts)> = (0
             ..inst.participants.len() as u32)
             .into_par_iter()
             .map(|p| {
-                let (mc, mr) = mentor_candidates(inst, cfg, p, prev_mentor[p as usize]);
-                let (oc, or) = offer_candidates(inst, cfg, p, prev_offer[p as usize]);
+                let (mc, mr) = mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize]);
+                let (oc, or) = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize]);
                 (mc, mr, oc, or)
             })
             .collect();
@@ -334,6 +366,7 @@ impl Candidates {
 fn mentor_candidates(
     inst: &Instance,
     cfg: &Config,
+    index: &Index,
     p: u32,
     prev: Option<u32>,
 ) -> (Vec<Cand>, RuleCounts) {
@@ -344,7 +377,17 @@ fn mentor_candidates(
         counts[Rule::NotSeekingMentor as usize] = inst.mentors.len() as u32;
         return (out, counts);
     }
-    for m in 0..inst.mentors.len() as u32 {
+    let mut near = Vec::new();
+    let all = inst.mentors.len() as u32;
+    let list: &mut dyn Iterator<Item = u32> =
+        if cfg.rules.mentor_distance && index.mentors.near(&pc.geo, pc.max_travel_km, &mut near) {
+            // Everyone outside the box is too far (distance is checked first).
+            counts[Rule::TooFar as usize] += all - near.len() as u32;
+            &mut near.iter().copied()
+        } else {
+            &mut (0..all)
+        };
+    for m in list {
         match evaluate_mentor(inst, cfg, p, m, true) {
             Ok(b) => out.push(Cand {
                 p,
@@ -360,6 +403,7 @@ fn mentor_candidates(
 fn offer_candidates(
     inst: &Instance,
     cfg: &Config,
+    index: &Index,
     p: u32,
     prev: Option<u32>,
 ) -> (Vec<Cand>, RuleCounts) {
@@ -370,7 +414,36 @@ fn offer_candidates(
         counts[Rule::KindNotInGoals as usize] = inst.offers.len() as u32;
         return (out, counts);
     }
-    for o in 0..inst.offers.len() as u32 {
+    let mut near: Vec<u32> = Vec::new();
+    let by_kind = cfg.rules.offer_goals && cfg.rules.offer_distance;
+    let mut indexed = by_kind;
+    if by_kind {
+        // Kinds not among the goals are removed first, wherever they are;
+        // offers of the sought kinds outside the box are too far.
+        let mut buf = Vec::new();
+        for (k, grid) in index.offers_by_kind.iter().enumerate() {
+            if pc.goals & (1 << k) == 0 {
+                counts[Rule::KindNotInGoals as usize] += grid.len() as u32;
+            } else if grid.near(&pc.geo, pc.max_travel_km, &mut buf) {
+                counts[Rule::TooFar as usize] += (grid.len() - buf.len()) as u32;
+                near.extend_from_slice(&buf);
+            } else {
+                indexed = false;
+            }
+        }
+        if indexed {
+            near.sort_unstable();
+        } else {
+            counts = [0; Rule::COUNT];
+        }
+    }
+    let all = inst.offers.len() as u32;
+    let list: &mut dyn Iterator<Item = u32> = if indexed {
+        &mut near.iter().copied()
+    } else {
+        &mut (0..all)
+    };
+    for o in list {
         match evaluate_offer(inst, cfg, p, o, true) {
             Ok(b) => out.push(Cand {
                 p,
@@ -491,17 +564,17 @@ pub(crate) fn evaluate_mentor(
     if !pc.seeks_mentor {
         fail!(Rule::NotSeekingMentor);
     }
+    let d = pc.geo.distance_km(&mc.geo);
+    let limit = pc.max_travel_km.min(mc.max_travel_km);
+    if rules.mentor_distance && d > limit {
+        fail!(Rule::TooFar);
+    }
     let shared = best_shared(&pc.langs, &mc.langs);
     if rules
         .min_shared_language
         .is_some_and(|min| shared.is_none_or(|r| r < min.rank()))
     {
         fail!(Rule::NoSharedLanguage);
-    }
-    let d = pc.geo.distance_km(&mc.geo);
-    let limit = pc.max_travel_km.min(mc.max_travel_km);
-    if rules.mentor_distance && d > limit {
-        fail!(Rule::TooFar);
     }
     let common = pc.avail.common_minutes(&mc.avail);
     if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
@@ -585,6 +658,10 @@ pub(crate) fn evaluate_offer(
     if pc.goals == 0 || (rules.offer_goals && pc.goals & oc.kind.bit() == 0) {
         fail!(Rule::KindNotInGoals);
     }
+    let d = pc.geo.distance_km(&oc.geo);
+    if rules.offer_distance && d > pc.max_travel_km {
+        fail!(Rule::TooFar);
+    }
     let (lang_ok, lang_fit) = requirement_fit(&pc.langs, &oc.req_langs);
     let (skill_ok, skill_fit) = requirement_fit(&pc.skills, &oc.req_skills);
     if rules.offer_requirements && !lang_ok {
@@ -592,10 +669,6 @@ pub(crate) fn evaluate_offer(
     }
     if rules.offer_requirements && !skill_ok {
         fail!(Rule::MissingSkill);
-    }
-    let d = pc.geo.distance_km(&oc.geo);
-    if rules.offer_distance && d > pc.max_travel_km {
-        fail!(Rule::TooFar);
     }
     if rules.offer_schedule && !pc.avail.covers(&oc.schedule) {
         fail!(Rule::ScheduleNotCovered);

@@ -11,6 +11,7 @@
 
 mod candidates;
 mod config;
+mod grid;
 
 pub(crate) use candidates::{
     Cand, RuleCounts, continuity, evaluate_mentor, evaluate_offer, mentor_breakdown_any,
@@ -24,7 +25,9 @@ use std::fmt;
 /// A hard rule, as named in reports.
 ///
 /// The order of the variants is the order in which rules are checked; a pair
-/// is attributed to the first rule it breaks.
+/// is attributed to the first rule it breaks. Distance comes early (after
+/// seeking a mentor, or the offer kind being among the goals) because a
+/// spatial index answers it for every far provider at once.
 ///
 /// ```
 /// use mentormatch::Rule;
@@ -40,16 +43,16 @@ use std::fmt;
 pub enum Rule {
     /// The participant does not seek a mentor this round.
     NotSeekingMentor,
-    /// No language both speak at the required level.
-    NoSharedLanguage,
+    /// The offer's kind is not among the participant's goals.
+    KindNotInGoals,
     /// Beyond a travel radius.
     TooFar,
+    /// No language both speak at the required level.
+    NoSharedLanguage,
     /// Too little common time in the week.
     TooLittleCommonTime,
     /// The mentor lacks a tag the participant requires.
     MentorRequirementUnmet,
-    /// The offer's kind is not among the participant's goals.
-    KindNotInGoals,
     /// The participant lacks a required language at its level.
     MissingLanguage,
     /// The participant lacks a required skill at its level.
@@ -69,11 +72,11 @@ impl Rule {
     /// All rules in checking order.
     pub const ALL: [Rule; Rule::COUNT] = [
         Rule::NotSeekingMentor,
-        Rule::NoSharedLanguage,
+        Rule::KindNotInGoals,
         Rule::TooFar,
+        Rule::NoSharedLanguage,
         Rule::TooLittleCommonTime,
         Rule::MentorRequirementUnmet,
-        Rule::KindNotInGoals,
         Rule::MissingLanguage,
         Rule::MissingSkill,
         Rule::ScheduleNotCovered,
