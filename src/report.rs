@@ -412,16 +412,14 @@ impl Report {
         for u in &self.unmatched {
             let key = match &u.reason {
                 Reason::NoFeasibleCandidate { removed_by } => {
-                    // Name the rule that removed the most providers; offers of
-                    // kinds nobody asked for say little, so other rules go first.
-                    let informative = removed_by
-                        .iter()
-                        .filter(|(r, _)| **r != Rule::KindNotInGoals);
-                    let top = informative
-                        .max_by_key(|(r, n)| (**n, std::cmp::Reverse(**r)))
-                        .or_else(|| removed_by.iter().next())
-                        .map_or("none", |(r, _)| r.describe());
-                    format!("no feasible candidate, mostly: {top}")
+                    // The last rule in checking order that removed anyone is
+                    // the decisive one: the providers that passed every earlier
+                    // rule (within reach, of a sought kind...) all failed it.
+                    let top = removed_by
+                        .keys()
+                        .next_back()
+                        .map_or("none", |r| r.describe());
+                    format!("no feasible candidate, decisive rule: {top}")
                 }
                 Reason::AllTaken { .. } => "all feasible providers full".to_owned(),
                 Reason::NotChosen { .. } => "not chosen by the objective".to_owned(),
