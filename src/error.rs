@@ -121,6 +121,12 @@ pub enum Error {
         /// Where it appeared.
         context: String,
     },
+    /// The run was cancelled through its [`CancelToken`](crate::CancelToken).
+    #[error("cancelled during {stage}")]
+    Cancelled {
+        /// The stage that noticed.
+        stage: String,
+    },
     /// An I/O error at the edge of the crate (reading a file in an example).
     #[error("{context}: {message}")]
     Io {

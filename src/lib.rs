@@ -65,6 +65,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assign;
+mod control;
 mod error;
 mod instance;
 mod matcher;
@@ -73,6 +74,7 @@ mod report;
 mod score;
 pub mod synth;
 
+pub use control::{CancelToken, Observer, Stage};
 pub use error::{Error, InputError, InputErrors, Result};
 pub use instance::{Instance, MAX_TRAVEL_KM, MAX_WAITING_DAYS};
 pub use matcher::Matcher;

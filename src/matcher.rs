@@ -3,7 +3,10 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use std::sync::Arc;
+
 use crate::assign::{self, Objective, Problem};
+use crate::control::{CancelToken, Control, Observer, Stage};
 use crate::error::Result;
 use crate::instance::Instance;
 use crate::report::{
@@ -50,6 +53,7 @@ use crate::score::{self, Cand, Candidates, Config, MatchObjective, Previous, Rul
 pub struct Matcher {
     config: Config,
     previous: Previous,
+    control: Control,
 }
 
 /// Result of one side: provider per canonical participant and pinned flags.
@@ -64,7 +68,24 @@ impl Matcher {
         Matcher {
             config,
             previous: Previous::default(),
+            control: Control::default(),
         }
+    }
+
+    /// Report progress by stage to `observer`.
+    #[must_use]
+    pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
+        self.control.observer = Some(observer);
+        self
+    }
+
+    /// Stop promptly with [`Error::Cancelled`](crate::Error::Cancelled) when
+    /// `token` is tripped (checked per participant while scoring, and between
+    /// stages).
+    #[must_use]
+    pub fn cancel_token(mut self, token: CancelToken) -> Self {
+        self.control.cancel = Some(token);
+        self
     }
 
     /// Prefer the pairs of a previous run: each still-feasible one gets the
@@ -102,7 +123,7 @@ impl Matcher {
     /// # Errors
     /// [`Error::Config`](crate::Error::Config) for an out-of-range configuration.
     pub fn candidates(&self, inst: &Instance) -> Result<Candidates> {
-        Candidates::compute_with_previous(inst, &self.config, &self.previous)
+        Candidates::compute_controlled(inst, &self.config, &self.previous, &self.control)
     }
 
     /// The configuration.
@@ -133,23 +154,43 @@ impl Matcher {
         let n = inst.participants.len();
         let mentor_caps: Vec<u32> = inst.mentors.iter().map(|m| m.capacity).collect();
         let offer_caps: Vec<u32> = inst.offers.iter().map(|o| o.slots).collect();
-        let m_side = solve_side(
-            n,
-            &mentor_caps,
-            &cands.mentor,
-            &cands.mentor_start,
-            &inst.pinned_mentor,
-            self.config.objective,
-        )?;
-        let o_side = solve_side(
-            n,
-            &offer_caps,
-            &cands.offer,
-            &cands.offer_start,
-            &inst.pinned_offer,
-            self.config.objective,
-        )?;
-        Ok(self.build_report(inst, cands, &m_side, &o_side, &mentor_caps, &offer_caps))
+        let ctl = &self.control;
+        ctl.check(Stage::SolveMentors)?;
+        // The two sides are independent problems: solve them side by side.
+        let (m_side, o_side) = rayon::join(
+            || {
+                ctl.progress(Stage::SolveMentors, 0, 1);
+                let r = solve_side(
+                    n,
+                    &mentor_caps,
+                    &cands.mentor,
+                    &cands.mentor_start,
+                    &inst.pinned_mentor,
+                    self.config.objective,
+                );
+                ctl.progress(Stage::SolveMentors, 1, 1);
+                r
+            },
+            || {
+                ctl.progress(Stage::SolveOffers, 0, 1);
+                let r = solve_side(
+                    n,
+                    &offer_caps,
+                    &cands.offer,
+                    &cands.offer_start,
+                    &inst.pinned_offer,
+                    self.config.objective,
+                );
+                ctl.progress(Stage::SolveOffers, 1, 1);
+                r
+            },
+        );
+        let (m_side, o_side) = (m_side?, o_side?);
+        ctl.check(Stage::Report)?;
+        ctl.progress(Stage::Report, 0, 1);
+        let report = self.build_report(inst, cands, &m_side, &o_side, &mentor_caps, &offer_caps);
+        ctl.progress(Stage::Report, 1, 1);
+        Ok(report)
     }
 
     #[allow(clippy::too_many_arguments)]

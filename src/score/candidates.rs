@@ -1,11 +1,13 @@
 //! Rule checks, scoring and the sparse candidate lists.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
 use super::grid::Grid;
 use super::{Breakdown, Config, Rule};
+use crate::control::{Control, Stage};
 use crate::error::Result;
 use crate::instance::{Instance, MentC, OfferC, PartC};
 use crate::model::{MentorId, OfferId, ParticipantId};
@@ -281,18 +283,42 @@ impl Candidates {
         cfg: &Config,
         previous: &Previous,
     ) -> Result<Self> {
+        Self::compute_controlled(inst, cfg, previous, &Control::default())
+    }
+
+    pub(crate) fn compute_controlled(
+        inst: &Instance,
+        cfg: &Config,
+        previous: &Previous,
+        ctl: &Control,
+    ) -> Result<Self> {
         cfg.validate()?;
+        ctl.check(Stage::Candidates)?;
+        let total = inst.participants.len() as u64;
+        let done = AtomicU64::new(0);
+        // Report progress about a hundred times, whatever the size.
+        let step = (total / 100).max(1);
         let (prev_mentor, prev_offer) = previous.resolve(inst);
         let index = Index::new(inst);
         let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts)> = (0
             ..inst.participants.len() as u32)
             .into_par_iter()
             .map(|p| {
+                if ctl.cancelled() {
+                    // Skip the work; the error is returned below.
+                    return (Vec::new(), [0; Rule::COUNT], Vec::new(), [0; Rule::COUNT]);
+                }
                 let (mc, mr) = mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize]);
                 let (oc, or) = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize]);
+                let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
+                if d.is_multiple_of(step) && d < total {
+                    ctl.progress(Stage::Candidates, d, total);
+                }
                 (mc, mr, oc, or)
             })
             .collect();
+        ctl.check(Stage::Candidates)?;
+        ctl.progress(Stage::Candidates, total, total);
         let n = per_p.len();
         let mut out = Candidates {
             mentor: Vec::with_capacity(per_p.iter().map(|x| x.0.len()).sum()),
