@@ -88,6 +88,12 @@ struct State<'g> {
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     fin_left: Vec<(u32, i64)>,
     fin_right: Vec<u32>,
+    /// Lower bounds on `v_j − w'_ij` over the edges of `i`: the smallest
+    /// (with its right vertex) and the smallest over the other edges, as
+    /// last computed. `v` only grows, so they stay lower bounds forever.
+    lb1: Vec<i64>,
+    lb1_j: Vec<u32>,
+    lb2: Vec<i64>,
 }
 
 /// Solve `max Σ (w + offset)` with optional assignment (see module docs).
@@ -122,6 +128,9 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
         heap: BinaryHeap::new(),
         fin_left: Vec::new(),
         fin_right: Vec::new(),
+        lb1: vec![i64::MIN; g.n_left],
+        lb1_j: vec![NONE; g.n_left],
+        lb2: vec![i64::MIN; g.n_left],
     };
     for r in 0..g.n_left {
         s.insert(r as u32);
@@ -155,14 +164,22 @@ impl State<'_> {
     }
 
     /// Relax the edges of left vertex `i` reached at distance `di`; returns
-    /// the updated best sink.
+    /// the updated best sink. Refreshes `i`'s lower bounds on the way.
     fn relax(&mut self, i: u32, di: i64, mut best: (i64, Sink)) -> (i64, Sink) {
-        let ui = self.u[i as usize];
-        let base = di + ui - self.offset;
+        let base = di + self.u[i as usize];
         let (rs, ws) = self.g.edges_of(i as usize);
+        let (mut m1, mut m1_j, mut m2) = (i64::MAX, NONE, i64::MAX);
         for (&j, &w) in rs.iter().zip(ws) {
             let ju = j as usize;
-            let nd = base + self.v[ju] - w;
+            let x = self.v[ju] - w - self.offset;
+            if x < m2 {
+                if x < m1 {
+                    (m2, m1, m1_j) = (m1, x, j);
+                } else {
+                    m2 = x;
+                }
+            }
+            let nd = base + x;
             if nd >= best.0 {
                 continue;
             }
@@ -182,7 +199,22 @@ impl State<'_> {
                 self.heap.push(Reverse((nd, j)));
             }
         }
+        let iu = i as usize;
+        (self.lb1[iu], self.lb1_j[iu], self.lb2[iu]) = (m1, m1_j, m2);
         best
+    }
+
+    /// Whether some edge of `i` (reached at `di`, held by right vertex
+    /// `held`) might lead below `bound`; false means relaxing `i` would
+    /// change nothing.
+    fn may_improve(&self, i: u32, di: i64, held: u32, bound: i64) -> bool {
+        let iu = i as usize;
+        let lb = if self.lb1_j[iu] == held {
+            self.lb2[iu]
+        } else {
+            self.lb1[iu]
+        };
+        lb == i64::MIN || (lb != i64::MAX && di + self.u[iu] + lb < bound)
     }
 
     fn insert(&mut self, r: u32) {
@@ -217,7 +249,9 @@ impl State<'_> {
                 if opt < best.0 {
                     best = (opt, Sink::Option(i));
                 }
-                best = self.relax(i, d, best);
+                if self.may_improve(i, d, j, best.0) {
+                    best = self.relax(i, d, best);
+                }
             }
         }
         let big_d = best.0;
