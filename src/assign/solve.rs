@@ -4,7 +4,8 @@
 use super::assignment::Assignment;
 use super::cardinality::{konig_cover, max_cardinality};
 use super::certificate::{Certificate, Cover};
-use super::problem::{Graph, Problem, Storage};
+use super::jv::Cell;
+use super::problem::{Dense, Graph, Problem, Storage};
 use super::ssp::{self, NONE};
 use super::{Objective, jv};
 use crate::error::Result;
@@ -21,9 +22,14 @@ pub(crate) fn solve(p: &Problem, objective: Objective) -> Result<Assignment> {
     if let Storage::Dense(w) = &p.storage
         && objective == Objective::MaxCardinality
         && p.capacities.iter().all(|&c| c == 1)
-        && let Some(a) = solve_dense(p, w)
     {
-        return Ok(a);
+        let a = match w {
+            Dense::Narrow(w) => solve_dense(p, w),
+            Dense::Wide(w) => solve_dense(p, w),
+        };
+        if let Some(a) = a {
+            return Ok(a);
+        }
     }
     let g = Graph::from_problem(p)?;
     match objective {
@@ -131,16 +137,16 @@ fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
 /// Complete matrix, unit capacities, `MaxCardinality`: Jonker–Volgenant on
 /// the matrix (transposed when it has more rows than columns). Every row
 /// (column) is assigned, so the offset can be added to that side's duals.
-fn solve_dense(p: &Problem, w: &[i64]) -> Option<Assignment> {
+fn solve_dense<T: Cell>(p: &Problem, w: &[T]) -> Option<Assignment> {
     let (rows, cols) = (p.n_left, p.n_right());
     let k = rows.min(cols);
-    let m = w.iter().map(|x| x.abs()).max().unwrap_or(0);
+    let m = w.iter().map(|x| x.val().abs()).max().unwrap_or(0);
     let b_min = 2 * i128::from(m) * k as i128 + 1;
     let (right_of, mut u, mut v, full_side_is_left) = if rows <= cols {
         let s = jv::solve(rows, cols, w);
         (s.col_of, s.u, s.v, true)
     } else {
-        let mut t = vec![0i64; w.len()];
+        let mut t = w.to_vec();
         for i in 0..rows {
             for j in 0..cols {
                 t[j * rows + i] = w[i * cols + j];
@@ -182,7 +188,7 @@ fn solve_dense(p: &Problem, w: &[i64]) -> Option<Assignment> {
             if j == NONE {
                 0
             } else {
-                w[i * cols + j as usize]
+                w[i * cols + j as usize].val()
             }
         })
         .collect();
