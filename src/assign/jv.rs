@@ -185,21 +185,20 @@ impl<T: Cell> Jv<'_, T> {
             pred.fill(fi);
             ready.clear();
             let (final_j, mind) = 'search: loop {
-                // The smallest distance among the columns not yet final.
+                // The columns not yet final at the smallest distance.
                 let mut mind = i64::MAX;
-                for &dj in &d {
-                    if dj != DONE && dj < mind {
-                        mind = dj;
-                    }
-                }
                 minset.clear();
                 for (j, &dj) in d.iter().enumerate() {
-                    if dj == mind {
-                        if self.y[j] == NONE {
-                            break 'search (j, mind);
+                    if dj <= mind && dj != DONE {
+                        if dj < mind {
+                            mind = dj;
+                            minset.clear();
                         }
                         minset.push(j as u32);
                     }
+                }
+                if let Some(&j) = minset.iter().find(|&&j| self.y[j as usize] == NONE) {
+                    break 'search (j as usize, mind);
                 }
                 for &j in &minset {
                     d[j as usize] = DONE;
