@@ -33,58 +33,99 @@ fn parse_i64(tok: &str) -> i64 {
         .unwrap_or_else(|_| fail(&format!("not an integer: {tok:?}")))
 }
 
+/// Integers of a text, parsed on the fly (no token list: the sparse
+/// benchmark file has 12 million of them).
+struct Numbers<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Numbers<'_> {
+    fn next(&mut self) -> i64 {
+        let b = self.bytes;
+        while self.at < b.len() && b[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+        let start = self.at;
+        while self.at < b.len() && !b[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+        if start == self.at {
+            fail("file ends too early");
+        }
+        parse_i64(std::str::from_utf8(&b[start..self.at]).unwrap_or_else(|_| fail("not UTF-8")))
+    }
+
+    fn size(&mut self) -> usize {
+        usize::try_from(self.next()).unwrap_or_else(|_| fail("negative size"))
+    }
+
+    fn at_end(&mut self) -> bool {
+        while self.at < self.bytes.len() && self.bytes[self.at].is_ascii_whitespace() {
+            self.at += 1;
+        }
+        self.at == self.bytes.len()
+    }
+}
+
 /// The problem, whether weights are negated costs, and the default objective.
 fn load(path: &str) -> (Problem, bool, Objective) {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{path}: {e}")));
-    let first_line_len = text.lines().next().unwrap_or("").split_whitespace().count();
-    let toks: Vec<&str> = text.split_whitespace().collect();
-    let num =
-        |k: usize| -> i64 { parse_i64(toks.get(k).unwrap_or_else(|| fail("file ends too early"))) };
-    let usize_at =
-        |k: usize| -> usize { usize::try_from(num(k)).unwrap_or_else(|_| fail("negative size")) };
-    let built = match first_line_len {
+    let text = std::fs::read(path).unwrap_or_else(|e| fail(&format!("{path}: {e}")));
+    let first_line = text.split(|&c| c == b'\n').next().unwrap_or(&[]);
+    let head = first_line
+        .split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty())
+        .count();
+    let mut nums = Numbers {
+        bytes: &text,
+        at: 0,
+    };
+    let ok = |r: Result<(), mentormatch::Error>| r.unwrap_or_else(|e| fail(&e.to_string()));
+    match head {
         3 => {
-            let (n, m, e) = (usize_at(0), usize_at(1), usize_at(2));
-            let caps = (0..m)
-                .map(|k| u32::try_from(num(3 + k)).unwrap_or_else(|_| fail("bad capacity")))
+            let (n_left, n_right, n_edges) = (nums.size(), nums.size(), nums.size());
+            let caps = (0..n_right)
+                .map(|_| u32::try_from(nums.next()).unwrap_or_else(|_| fail("bad capacity")))
                 .collect();
-            let mut p = Problem::new(n, caps);
-            let base = 3 + m;
-            for k in 0..e {
-                let at = base + 3 * k;
-                p.add_edge(usize_at(at), usize_at(at + 1), num(at + 2))
-                    .map(|()| ())
-                    .map_err(|e| e.to_string())
-                    .unwrap_or_else(|e| fail(&e));
+            let mut p = Problem::new(n_left, caps);
+            for _ in 0..n_edges {
+                let (left, right) = (nums.size(), nums.size());
+                ok(p.add_edge(left, right, nums.next()));
             }
-            Ok((p, false, Objective::MaxWeight))
+            (p, false, Objective::MaxWeight)
         }
         2 => {
-            let (r, c) = (usize_at(0), usize_at(1));
-            let w: Vec<i64> = toks[2..].iter().map(|t| parse_i64(t)).collect();
-            Problem::from_dense(r, c, &w).map(|p| (p, false, Objective::MaxCardinality))
+            let (r, c) = (nums.size(), nums.size());
+            let w: Vec<i64> = (0..r * c).map(|_| nums.next()).collect();
+            let p = Problem::from_dense(r, c, &w).unwrap_or_else(|e| fail(&e.to_string()));
+            (p, false, Objective::MaxCardinality)
         }
         1 => {
-            let n = usize_at(0);
-            if toks.len() == 1 + n * n {
-                let w: Vec<i64> = toks[1..].iter().map(|t| -parse_i64(t)).collect();
-                Problem::from_dense(n, n, &w).map(|p| (p, true, Objective::MaxCardinality))
+            let n = nums.size();
+            let mut rest = Vec::new();
+            while !nums.at_end() {
+                rest.push(nums.next());
+            }
+            if rest.len() == n * n {
+                let w: Vec<i64> = rest.iter().map(|c| -c).collect();
+                let p = Problem::from_dense(n, n, &w).unwrap_or_else(|e| fail(&e.to_string()));
+                (p, true, Objective::MaxCardinality)
             } else {
+                if rest.len() % 3 != 0 {
+                    fail("OR-Library sparse file: the numbers after n are not triples");
+                }
                 let mut p = Problem::new(n, vec![1; n]);
-                for k in (1..toks.len()).step_by(3) {
-                    let (i, j) = (usize_at(k), usize_at(k + 1));
-                    if i == 0 || j == 0 {
+                for t in rest.chunks(3) {
+                    if t[0] < 1 || t[1] < 1 {
                         fail("OR-Library sparse indices are 1-based");
                     }
-                    p.add_edge(i - 1, j - 1, -num(k + 2))
-                        .unwrap_or_else(|e| fail(&e.to_string()));
+                    ok(p.add_edge(t[0] as usize - 1, t[1] as usize - 1, -t[2]));
                 }
-                Ok((p, true, Objective::MaxCardinality))
+                (p, true, Objective::MaxCardinality)
             }
         }
         _ => fail("unknown format (first line must hold 1, 2 or 3 numbers)"),
-    };
-    built.unwrap_or_else(|e| fail(&e.to_string()))
+    }
 }
 
 fn main() {

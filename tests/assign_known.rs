@@ -6,13 +6,16 @@
 //!   1990), optima from OR-Library's `assignopt.txt`; minimisation, so
 //!   weights are negated. `cargo test` runs assign100..400 and assignp800;
 //!   `cargo run --release --example solve` and the bench run all of them.
-//! * gatagat/lap test matrices (optima published in `test_lapjv.py`).
-//! * Small LSAP cases typed from the SciPy, OR-Tools, GLPK and gatagat/lap
+//! * `gatagat/lap` test matrices (optima published in `test_lapjv.py`).
+//! * Small LSAP cases typed from the scipy, OR-Tools, GLPK and `gatagat/lap`
 //!   test suites (`lsap-small/*.json`): `null` is a forbidden pair; a
 //!   rectangular case assigns `min(rows, cols)` pairs, i.e.
 //!   `MaxCardinality`; "infeasible" means fewer than `min(rows, cols)` can
-//!   be assigned. Float-only and NaN/−inf cases ("invalid_entry") are
+//!   be assigned. Float-only and NaN/−inf cases (`"invalid_entry"`) are
 //!   skipped: the core takes integer weights only, by design.
+
+// Matrix code reads best in the usual n, w, p, a names.
+#![allow(clippy::many_single_char_names)]
 
 use mentormatch::assign::{Objective, Problem};
 use std::path::PathBuf;

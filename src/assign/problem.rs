@@ -511,23 +511,39 @@ impl Graph {
                     start[i + 1] += start[i];
                 }
                 let mut fill = start.clone();
-                let mut pairs = vec![(0u32, 0i64); edges.len()];
+                let mut right = vec![0u32; edges.len()];
+                let mut weight = vec![0i64; edges.len()];
                 for &(l, r, w) in edges {
                     let k = &mut fill[l as usize];
-                    pairs[*k] = (r, w);
+                    right[*k] = r;
+                    weight[*k] = w;
                     *k += 1;
                 }
+                drop(fill);
+                let mut row = Vec::new();
                 for i in 0..p.n_left {
-                    let row = &mut pairs[start[i]..start[i + 1]];
-                    row.sort_unstable_by_key(|e| e.0);
-                    if let Some(k) = row.windows(2).position(|x| x[0].0 == x[1].0) {
+                    let (a, b) = (start[i], start[i + 1]);
+                    if !right[a..b].is_sorted() {
+                        row.clear();
+                        row.extend(
+                            right[a..b]
+                                .iter()
+                                .copied()
+                                .zip(weight[a..b].iter().copied()),
+                        );
+                        row.sort_unstable_by_key(|e: &(u32, i64)| e.0);
+                        for (k, &(r, w)) in row.iter().enumerate() {
+                            right[a + k] = r;
+                            weight[a + k] = w;
+                        }
+                    }
+                    if let Some(k) = right[a..b].windows(2).position(|x| x[0] == x[1]) {
                         return Err(Error::DuplicateEdge {
                             left: i,
-                            right: row[k].0 as usize,
+                            right: right[a + k] as usize,
                         });
                     }
                 }
-                let (right, weight) = pairs.into_iter().unzip();
                 Ok(Graph {
                     n_left: p.n_left,
                     cap: p.capacities.clone(),
