@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example solve -- FILE [--objective max_weight|max_cardinality|egalitarian]
-//!                                             [--repeat N] [--verify]
+//!                                             [--repeat N] [--verify] [--pathfinding]
 //! ```
 //!
 //! Formats (detected from the first line):
@@ -18,7 +18,8 @@
 //! Defaults: `max_cardinality` for dense and OR-Library files, `max_weight`
 //! for sparse ones (the semantics of `bench_py.py ortools_mcf`), `--repeat 3`.
 //! Prints the objective, the number assigned, and the median, min and max
-//! time of `Problem::solve`.
+//! time of `Problem::solve`. `--pathfinding` times
+//! `pathfinding::kuhn_munkres` on a dense file instead (rows ≤ columns).
 
 use mentormatch::assign::{Objective, Problem};
 use std::time::Instant;
@@ -128,12 +129,38 @@ fn load(path: &str) -> (Problem, bool, Objective) {
     }
 }
 
+/// Time `pathfinding::kuhn_munkres` on the same dense instance (rows ≤
+/// columns, as it requires), for a side-by-side figure.
+fn peer_pathfinding(p: &Problem, repeat: usize, path: &str) {
+    if !p.is_dense() || p.n_left() > p.n_right() {
+        fail("--pathfinding needs a dense file with rows ≤ columns");
+    }
+    let w: Vec<i64> = p.edges().map(|e| e.2).collect();
+    let m = pathfinding::matrix::Matrix::from_vec(p.n_left(), p.n_right(), w)
+        .unwrap_or_else(|e| fail(&e.to_string()));
+    let mut times = Vec::new();
+    let mut total = 0;
+    for _ in 0..repeat {
+        let t = Instant::now();
+        total = pathfinding::kuhn_munkres::kuhn_munkres(&m).0;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{{\"instance\": {:?}, \"solver\": \"pathfinding\", \"objective\": {total}, \"runs\": {}, \"median_s\": {:.4}}}",
+        path.rsplit('/').next().unwrap_or(path),
+        times.len(),
+        times[times.len() / 2]
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut path = None;
     let mut objective = None;
     let mut repeat = 3usize;
     let mut verify = false;
+    let mut pathfinding = false;
     let mut k = 0;
     while k < args.len() {
         match args[k].as_str() {
@@ -154,6 +181,7 @@ fn main() {
                     .unwrap_or_else(|| fail("--repeat needs a positive integer"));
             }
             "--verify" => verify = true,
+            "--pathfinding" => pathfinding = true,
             s if s.starts_with("--") => fail(&format!("unknown option {s}")),
             s => path = Some(s.to_owned()),
         }
@@ -165,6 +193,10 @@ fn main() {
     let (p, minimise, default_objective) = load(&path);
     let load_s = t0.elapsed().as_secs_f64();
     let objective = objective.unwrap_or(default_objective);
+    if pathfinding {
+        peer_pathfinding(&p, repeat, &path);
+        return;
+    }
     let mut times = Vec::with_capacity(repeat);
     let mut result = None;
     for _ in 0..repeat {
