@@ -89,6 +89,7 @@ fn load(path: &str) -> (Problem, bool, Objective) {
                 .map(|_| u32::try_from(nums.next()).unwrap_or_else(|_| fail("bad capacity")))
                 .collect();
             let mut p = Problem::new(n_left, caps);
+            p.reserve(n_edges);
             for _ in 0..n_edges {
                 let (left, right) = (nums.size(), nums.size());
                 ok(p.add_edge(left, right, nums.next()));

@@ -234,6 +234,16 @@ proptest! {
         check_feasible(&inst, &e);
         e.verify(&p).unwrap();
         prop_assert_eq!(e.matched(), a.matched());
+        // Egalitarian: on the edges ≥ its threshold t, Kuhn–Munkres keeps the
+        // cardinality and finds the same total; on the edges > t it cannot.
+        if let Some(t) = e.certificate().threshold() {
+            let above = |strict: bool| Inst {
+                edges: inst.edges.iter().copied().filter(|e| if strict { e.2 > t } else { e.2 >= t }).collect(),
+                ..inst.clone()
+            };
+            prop_assert_eq!((e.matched() as i64, e.total_weight()), km(&above(false), offset));
+            prop_assert!(km(&above(true), offset).0 < e.matched() as i64);
+        }
     }
 
     /// Law: the result depends only on the set of edges, not their order.

@@ -45,7 +45,10 @@
 //!
 //! Ties are broken deterministically: the result depends only on the set
 //! of edges (not on the order of [`Problem::add_edge`] calls) and never on
-//! the number of threads.
+//! the number of threads. Among several optimal assignments, the one
+//! returned may differ between a matrix given to [`Problem::from_dense`]
+//! and the same pairs added one by one, because different algorithms run
+//! (the optimal value is the same).
 //!
 //! # Which algorithm runs when
 //!

@@ -271,6 +271,22 @@ impl Problem {
         }
     }
 
+    /// Reserve room for `additional` more edges, so that building a large
+    /// problem with [`Problem::add_edge`] does not reallocate (no effect on a
+    /// dense problem).
+    ///
+    /// ```
+    /// let mut p = mentormatch::assign::Problem::new(1000, vec![10; 100]);
+    /// p.reserve(40_000);
+    /// p.add_edge(999, 99, 5)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reserve(&mut self, additional: usize) {
+        if let Storage::Sparse(edges) = &mut self.storage {
+            edges.reserve(additional);
+        }
+    }
+
     /// Number of left vertices.
     ///
     /// ```
@@ -411,7 +427,9 @@ impl Problem {
     }
 
     /// Solve for `objective`. The result depends only on the set of edges
-    /// (not on the order they were added) and not on the number of threads.
+    /// (not on the order they were added) and not on the number of threads;
+    /// the tie-breaking among equally good assignments may differ between
+    /// dense and sparse construction.
     ///
     /// See the [module documentation](crate::assign) for the algorithms,
     /// their complexity and the certificate carried by the result.
