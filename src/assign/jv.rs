@@ -32,6 +32,13 @@ pub(crate) trait Cell: Copy + Send + Sync {
     fn val(self) -> i64;
 }
 
+impl Cell for i16 {
+    #[inline]
+    fn val(self) -> i64 {
+        i64::from(self)
+    }
+}
+
 impl Cell for i32 {
     #[inline]
     fn val(self) -> i64 {

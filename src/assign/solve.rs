@@ -24,6 +24,7 @@ pub(crate) fn solve(p: &Problem, objective: Objective) -> Result<Assignment> {
         && p.capacities.iter().all(|&c| c == 1)
     {
         let a = match w {
+            Dense::Short(w) => solve_dense(p, w),
             Dense::Narrow(w) => solve_dense(p, w),
             Dense::Wide(w) => solve_dense(p, w),
         };
