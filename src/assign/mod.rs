@@ -55,7 +55,7 @@
 //! | input | objective | algorithm |
 //! | --- | --- | --- |
 //! | any (sparse, or dense with capacities) | `MaxWeight` | successive shortest paths, offset 0 |
-//! | any (sparse, or dense with capacities) | `MaxCardinality` | successive shortest paths, offset `B` |
+//! | any (sparse, or dense with capacities) | `MaxCardinality` | the `MaxWeight` solve; if it is not of maximum cardinality, successive shortest paths with offset `B` |
 //! | [`Problem::from_dense`], unit capacities | `MaxCardinality` | Jonker–Volgenant, dense scans |
 //! | any | `Egalitarian` | binary search on the threshold with cardinality matchings, then `MaxCardinality` on the edges above it |
 //!
@@ -69,6 +69,10 @@
 //! makes `MaxWeight` exact with single-source insertion; with every weight
 //! raised by `B = 2·M·K + 1` (`M` the largest `|w|`, `K` a bound on the
 //! matching size) the same routine maximises cardinality first, then weight.
+//! `MaxCardinality` first tries the cheaper `MaxWeight` solve: when that
+//! assignment already has maximum cardinality (checked by one alternating
+//! breadth-first search, O(V + E)) it is optimal for `MaxCardinality` too,
+//! and a König vertex cover lifts its certificate exactly.
 //! Time O(`n_left` · (E + V) log V) worst case, typically near-linear on
 //! sparse candidate graphs; memory O(V + E) (compressed adjacency with
 //! `u32` indices, no dense matrix). Independent connected components are
@@ -76,9 +80,11 @@
 //!
 //! **Jonker–Volgenant** (R. Jonker and A. Volgenant, *Computing* 38, 1987):
 //! column reduction, reduction transfer and augmenting row reduction, then
-//! shortest augmenting paths with O(n) dense scans on the flat matrix;
-//! rectangular matrices natively (more rows than columns by transposition).
-//! Time O(n² m) worst case, memory O(n + m) beyond the matrix.
+//! shortest augmenting paths with O(m) sequential scans of the flat
+//! row-major matrix, stored in 16, 32 or 64 bits, whichever holds every
+//! entry; rectangular matrices natively (more rows than columns by
+//! transposition). Time O(n² m) worst case for `n ≤ m`, memory O(n + m)
+//! beyond the matrix.
 //!
 //! **Egalitarian**: O(log E) maximum-cardinality matchings (breadth-first
 //! augmenting paths with capacities, O(V·E) worst case each) plus one
