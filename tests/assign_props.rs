@@ -287,6 +287,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: config().cases.div_ceil(8), ..config() })]
+
+    /// Law: on larger complete matrices (where Jonker–Volgenant's reduction
+    /// phases do real work), the dense path agrees with the sparse one and
+    /// both certificates verify; tie-heavy and wide weight ranges.
+    #[test]
+    fn dense_equals_sparse_larger(rows in 1usize..60, cols in 1usize..60, seed in any::<u64>(), range in prop_oneof![Just(3i64), Just(1001), Just(MAX_WEIGHT)]) {
+        let mut s = seed | 1;
+        let w: Vec<i64> = (0..rows * cols)
+            .map(|_| {
+                s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+                (s % (2 * range as u64 + 1)) as i64 - range
+            })
+            .collect();
+        let dense = Problem::from_dense(rows, cols, &w).unwrap();
+        let mut sparse = Problem::new(rows, vec![1; cols]);
+        for (k, &x) in w.iter().enumerate() {
+            sparse.add_edge(k / cols, k % cols, x).unwrap();
+        }
+        let a = dense.solve(Objective::MaxCardinality).unwrap();
+        let b = sparse.solve(Objective::MaxCardinality).unwrap();
+        a.verify(&dense).unwrap();
+        b.verify(&sparse).unwrap();
+        prop_assert_eq!((a.matched(), a.total_weight()), (b.matched(), b.total_weight()));
+        prop_assert_eq!(a.matched(), rows.min(cols));
+    }
+}
+
 /// Law: the same answer with one thread and with several (components are
 /// solved in parallel).
 #[test]
