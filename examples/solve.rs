@@ -20,6 +20,19 @@
 //! Prints the objective, the number assigned, and the median, min and max
 //! time of `Problem::solve`. `--pathfinding` times
 //! `pathfinding::kuhn_munkres` on a dense file instead (rows ≤ columns).
+//!
+//! Side by side with the Python peers (same files, same 2-core machine,
+//! only the solve call timed on both sides):
+//!
+//! ```text
+//! python3 ../shared/bench/gen.py --out /work/bench-data
+//! python3 -m venv /work/venv-bench
+//! /work/venv-bench/bin/pip install -r ../shared/bench/requirements.txt
+//! cargo run --release --example solve -- /work/bench-data/uniform_2048x2048.txt --repeat 5
+//! /work/venv-bench/bin/python ../shared/bench/bench_py.py lap /work/bench-data/uniform_2048x2048.txt
+//! cargo run --release --example solve -- /work/bench-data/sparse_n100000_m5000_c25_k40.txt --repeat 5
+//! /work/venv-bench/bin/python ../shared/bench/bench_py.py ortools_mcf /work/bench-data/sparse_n100000_m5000_c25_k40.txt
+//! ```
 
 use mentormatch::assign::{Objective, Problem};
 use std::time::Instant;

@@ -223,7 +223,7 @@ impl Problem {
     ///
     /// [`Error::LeftOutOfRange`], [`Error::RightOutOfRange`],
     /// [`Error::WeightOutOfRange`] (outside ±[`MAX_WEIGHT`]) and
-    /// [`Error::TooLarge`] (more than [`MAX_EDGES`] edges). A duplicate pair
+    /// [`Error::TooLarge`] (more than [`MAX_EDGES`] edges, or an index beyond [`MAX_LEFT`] or [`MAX_RIGHT`]). A duplicate pair
     /// is reported as [`Error::DuplicateEdge`] here when the problem is dense,
     /// and by [`Problem::solve`]/[`Problem::validate`] otherwise (finding it
     /// here would cost a hash set as large as the graph).
@@ -259,6 +259,15 @@ impl Problem {
                 max: MAX_WEIGHT,
             });
         }
+        // Indices are stored as u32; a problem this large is rejected by
+        // `solve` anyway, but an index must never be truncated meanwhile.
+        if left > MAX_LEFT || right > MAX_RIGHT {
+            return Err(Error::TooLarge {
+                what: "vertex index",
+                value: left.max(right) as u64,
+                max: MAX_RIGHT as u64,
+            });
+        }
         match &mut self.storage {
             Storage::Dense(_) => Err(Error::DuplicateEdge { left, right }),
             Storage::Sparse(edges) => {
@@ -269,9 +278,6 @@ impl Problem {
                         max: MAX_EDGES as u64,
                     });
                 }
-                // In range: checked above and bounded by MAX_LEFT/MAX_RIGHT in
-                // solve; larger indices could not have passed the range checks
-                // without n_left or n_right being above u32 too, which solve rejects.
                 edges.push((left as u32, right as u32, weight));
                 Ok(())
             }
