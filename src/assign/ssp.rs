@@ -83,7 +83,6 @@ enum Sink {
 struct State<'g> {
     g: &'g Graph,
     offset: i64,
-    u: Vec<i64>,
     v: Vec<i64>,
     right_of: Vec<u32>,
     /// Left vertices held by each right vertex: `slots[slot_start[j]..][..load[j]]`.
@@ -100,12 +99,20 @@ struct State<'g> {
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     fin_left: Vec<(u32, i64)>,
     fin_right: Vec<u32>,
-    /// Lower bounds on `v_j − w'_ij` over the edges of `i`: the smallest
-    /// (with its right vertex) and the smallest over the other edges, as
-    /// last computed. `v` only grows, so they stay lower bounds forever.
-    lb1: Vec<i64>,
-    lb1_j: Vec<u32>,
-    lb2: Vec<i64>,
+    left: Vec<Left>,
+}
+
+/// Per-left state read together when a full right vertex is scanned, kept
+/// in one 32-byte record (one cache miss instead of four).
+#[derive(Clone, Copy)]
+struct Left {
+    /// The dual `u_i`.
+    u: i64,
+    /// Lower bounds (see "Pruning"): smallest `v_j − w'_ij`, its `j`, and
+    /// the smallest over the other edges; `i64::MIN` until first computed.
+    lb1: i64,
+    lb2: i64,
+    lb1_j: u32,
 }
 
 /// Solve `max Σ (w + offset)` with optional assignment (see module docs).
@@ -125,7 +132,6 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
     let mut s = State {
         g,
         offset,
-        u: vec![0; g.n_left],
         v: vec![0; n_right],
         right_of: vec![NONE; g.n_left],
         slot_start,
@@ -140,16 +146,22 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
         heap: BinaryHeap::new(),
         fin_left: Vec::new(),
         fin_right: Vec::new(),
-        lb1: vec![i64::MIN; g.n_left],
-        lb1_j: vec![NONE; g.n_left],
-        lb2: vec![i64::MIN; g.n_left],
+        left: vec![
+            Left {
+                u: 0,
+                lb1: i64::MIN,
+                lb2: i64::MIN,
+                lb1_j: NONE,
+            };
+            g.n_left
+        ],
     };
     for r in 0..g.n_left {
         s.insert(r as u32);
     }
     Solution {
         right_of: s.right_of,
-        u: s.u,
+        u: s.left.iter().map(|l| l.u).collect(),
         v: s.v,
     }
 }
@@ -178,7 +190,7 @@ impl State<'_> {
     /// Relax the edges of left vertex `i` reached at distance `di`; returns
     /// the updated best sink. Refreshes `i`'s lower bounds on the way.
     fn relax(&mut self, i: u32, di: i64, mut best: (i64, Sink)) -> (i64, Sink) {
-        let base = di + self.u[i as usize];
+        let base = di + self.left[i as usize].u;
         let (rs, ws) = self.g.edges_of(i as usize);
         let (mut m1, mut m1_j, mut m2) = (i64::MAX, NONE, i64::MAX);
         for (&j, &w) in rs.iter().zip(ws) {
@@ -211,8 +223,8 @@ impl State<'_> {
                 self.heap.push(Reverse((nd, j)));
             }
         }
-        let iu = i as usize;
-        (self.lb1[iu], self.lb1_j[iu], self.lb2[iu]) = (m1, m1_j, m2);
+        let l = &mut self.left[i as usize];
+        (l.lb1, l.lb1_j, l.lb2) = (m1, m1_j, m2);
         best
     }
 
@@ -220,13 +232,9 @@ impl State<'_> {
     /// `held`) might lead below `bound`; false means relaxing `i` would
     /// change nothing.
     fn may_improve(&self, i: u32, di: i64, held: u32, bound: i64) -> bool {
-        let iu = i as usize;
-        let lb = if self.lb1_j[iu] == held {
-            self.lb2[iu]
-        } else {
-            self.lb1[iu]
-        };
-        lb == i64::MIN || (lb != i64::MAX && di + self.u[iu] + lb < bound)
+        let l = &self.left[i as usize];
+        let lb = if l.lb1_j == held { l.lb2 } else { l.lb1 };
+        lb == i64::MIN || (lb != i64::MAX && di + l.u + lb < bound)
     }
 
     fn insert(&mut self, r: u32) {
@@ -238,7 +246,7 @@ impl State<'_> {
         self.heap.clear();
         self.fin_left.clear();
         self.fin_right.clear();
-        self.u[r as usize] = 0;
+        self.left[r as usize].u = 0;
         // The option "r stays unassigned" is a sink at distance 0.
         let mut best = (0i64, Sink::Option(r));
         self.fin_left.push((r, 0));
@@ -257,7 +265,7 @@ impl State<'_> {
             for k in a..a + l {
                 let i = self.slots[k];
                 self.fin_left.push((i, d));
-                let opt = d + self.u[i as usize];
+                let opt = d + self.left[i as usize].u;
                 if opt < best.0 {
                     best = (opt, Sink::Option(i));
                 }
@@ -268,7 +276,7 @@ impl State<'_> {
         }
         let big_d = best.0;
         for &(i, di) in &self.fin_left {
-            self.u[i as usize] -= big_d - di;
+            self.left[i as usize].u -= big_d - di;
         }
         for &j in &self.fin_right {
             self.v[j as usize] += big_d - self.dist[j as usize];
