@@ -77,7 +77,7 @@ pub(crate) struct Solution {
 #[derive(Clone, Copy)]
 enum Sink {
     Right(u32),
-    Option(u32),
+    Stay(u32),
 }
 
 struct State<'g> {
@@ -248,7 +248,7 @@ impl State<'_> {
         self.fin_right.clear();
         self.left[r as usize].u = 0;
         // The option "r stays unassigned" is a sink at distance 0.
-        let mut best = (0i64, Sink::Option(r));
+        let mut best = (0i64, Sink::Stay(r));
         self.fin_left.push((r, 0));
         best = self.relax(r, 0, best);
         while let Some(Reverse((d, j))) = self.heap.pop() {
@@ -267,7 +267,7 @@ impl State<'_> {
                 self.fin_left.push((i, d));
                 let opt = d + self.left[i as usize].u;
                 if opt < best.0 {
-                    best = (opt, Sink::Option(i));
+                    best = (opt, Sink::Stay(i));
                 }
                 if self.may_improve(i, d, j, best.0) {
                     best = self.relax(i, d, best);
@@ -284,7 +284,7 @@ impl State<'_> {
         // Augment from the sink back to r.
         let mut j = match best.1 {
             Sink::Right(t) => t,
-            Sink::Option(i) => {
+            Sink::Stay(i) => {
                 if i == r {
                     return;
                 }
