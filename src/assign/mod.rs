@@ -153,6 +153,8 @@ pub const MAX_WEIGHT: i64 = 1 << 32;
 /// ```
 /// use mentormatch::{Error, assign::{MAX_LEFT, Problem}};
 /// assert!(matches!(Problem::try_new(MAX_LEFT + 1, vec![1]), Err(Error::TooLarge { .. })));
+/// let p = Problem::try_new(MAX_LEFT, vec![1])?; // the bound itself is fine
+/// assert_eq!(p.n_left(), MAX_LEFT);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_LEFT: usize = 1 << 27;
@@ -160,7 +162,9 @@ pub const MAX_LEFT: usize = 1 << 27;
 /// Largest number of right vertices: 2³¹.
 ///
 /// ```
-/// assert!(mentormatch::assign::MAX_RIGHT >= 1 << 31);
+/// use mentormatch::{Error, assign::{MAX_RIGHT, Problem}};
+/// let mut p = Problem::try_new(1, vec![1; 3])?;
+/// assert!(matches!(p.add_edge(0, MAX_RIGHT + 1, 0), Err(Error::RightOutOfRange { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_RIGHT: usize = 1 << 31;
@@ -168,7 +172,10 @@ pub const MAX_RIGHT: usize = 1 << 31;
 /// Largest number of edges: 2³².
 ///
 /// ```
-/// assert_eq!(mentormatch::assign::MAX_EDGES, 1 << 32);
+/// use mentormatch::assign::{MAX_EDGES, Problem};
+/// assert_eq!(MAX_EDGES, 1 << 32);
+/// let mut p = Problem::new(1, vec![1]);
+/// p.add_edge(0, 0, 1)?; // one of at most MAX_EDGES
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_EDGES: usize = 1 << 32;

@@ -303,7 +303,8 @@ impl Problem {
     /// Number of left vertices.
     ///
     /// ```
-    /// assert_eq!(mentormatch::assign::Problem::new(4, vec![1]).n_left(), 4);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1])?;
+    /// assert_eq!(p.n_left(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn n_left(&self) -> usize {
@@ -313,7 +314,8 @@ impl Problem {
     /// Number of right vertices.
     ///
     /// ```
-    /// assert_eq!(mentormatch::assign::Problem::new(4, vec![1, 2]).n_right(), 2);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
+    /// assert_eq!(p.n_right(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn n_right(&self) -> usize {
@@ -323,7 +325,7 @@ impl Problem {
     /// The capacity of right vertex `right`, or `None` if it does not exist.
     ///
     /// ```
-    /// let p = mentormatch::assign::Problem::new(4, vec![1, 2]);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
     /// assert_eq!((p.capacity(1), p.capacity(2)), (Some(2), None));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -334,7 +336,7 @@ impl Problem {
     /// The capacities of all right vertices.
     ///
     /// ```
-    /// let p = mentormatch::assign::Problem::new(4, vec![1, 2]);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
     /// assert_eq!(p.capacities(), &[1, 2]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -345,7 +347,8 @@ impl Problem {
     /// Sum of all capacities.
     ///
     /// ```
-    /// assert_eq!(mentormatch::assign::Problem::new(4, vec![1, 2]).total_capacity(), 3);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
+    /// assert_eq!(p.total_capacity(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn total_capacity(&self) -> u64 {
