@@ -234,6 +234,16 @@ proptest! {
         check_feasible(&inst, &e);
         e.verify(&p).unwrap();
         prop_assert_eq!(e.matched(), a.matched());
+        // Egalitarian: on the edges ≥ its threshold t, Kuhn–Munkres keeps the
+        // cardinality and finds the same total; on the edges > t it cannot.
+        if let Some(t) = e.certificate().threshold() {
+            let above = |strict: bool| Inst {
+                edges: inst.edges.iter().copied().filter(|e| if strict { e.2 > t } else { e.2 >= t }).collect(),
+                ..inst.clone()
+            };
+            prop_assert_eq!((e.matched() as i64, e.total_weight()), km(&above(false), offset));
+            prop_assert!(km(&above(true), offset).0 < e.matched() as i64);
+        }
     }
 
     /// Law: the result depends only on the set of edges, not their order.
@@ -274,6 +284,35 @@ proptest! {
             b.verify(&sparse).unwrap();
             prop_assert_eq!(key_of(&a), key_of(&b));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: config().cases.div_ceil(8), ..config() })]
+
+    /// Law: on larger complete matrices (where Jonker–Volgenant's reduction
+    /// phases do real work), the dense path agrees with the sparse one and
+    /// both certificates verify; tie-heavy and wide weight ranges.
+    #[test]
+    fn dense_equals_sparse_larger(rows in 1usize..60, cols in 1usize..60, seed in any::<u64>(), range in prop_oneof![Just(3i64), Just(1001), Just(MAX_WEIGHT)]) {
+        let mut s = seed | 1;
+        let w: Vec<i64> = (0..rows * cols)
+            .map(|_| {
+                s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+                (s % (2 * range as u64 + 1)) as i64 - range
+            })
+            .collect();
+        let dense = Problem::from_dense(rows, cols, &w).unwrap();
+        let mut sparse = Problem::new(rows, vec![1; cols]);
+        for (k, &x) in w.iter().enumerate() {
+            sparse.add_edge(k / cols, k % cols, x).unwrap();
+        }
+        let a = dense.solve(Objective::MaxCardinality).unwrap();
+        let b = sparse.solve(Objective::MaxCardinality).unwrap();
+        a.verify(&dense).unwrap();
+        b.verify(&sparse).unwrap();
+        prop_assert_eq!((a.matched(), a.total_weight()), (b.matched(), b.total_weight()));
+        prop_assert_eq!(a.matched(), rows.min(cols));
     }
 }
 

@@ -19,9 +19,16 @@ use super::ssp::NONE;
 /// assert_eq!(a.unassigned().collect::<Vec<_>>(), vec![1]);
 /// assert_eq!(a.load(0), 2);
 /// a.verify(&p)?;
+/// let json = serde_json::to_string(&a)?;
+/// let back: mentormatch::assign::Assignment = serde_json::from_str(&json)?;
+/// back.verify(&p)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// It serialises with serde (pairs as `right_of`, `u32::MAX` meaning
+/// unassigned), so a stored result can be re-checked later with
+/// [`Assignment::verify`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Assignment {
     pub(crate) objective: Objective,
     pub(crate) right_of: Vec<u32>,

@@ -92,7 +92,9 @@ pub(crate) fn max_cardinality(g: &Graph) -> CardMatching {
 /// König's cover of a maximum matching: the left vertices *not* reachable by
 /// alternating paths from the free left vertices, and the right vertices
 /// that are. Its size (`|left| + Σ c_j over right`) equals the matching's.
-pub(crate) fn konig_cover(g: &Graph, m: &CardMatching) -> (Vec<u32>, Vec<u32>) {
+/// `None` when a reachable right vertex has room, i.e. when the matching is
+/// not maximum (there is an augmenting path).
+pub(crate) fn konig_cover(g: &Graph, m: &CardMatching) -> Option<(Vec<u32>, Vec<u32>)> {
     let mut seen_l = vec![false; g.n_left];
     let mut seen_r = vec![false; g.n_right()];
     let mut queue: VecDeque<u32> = (0..g.n_left as u32)
@@ -106,6 +108,9 @@ pub(crate) fn konig_cover(g: &Graph, m: &CardMatching) -> (Vec<u32>, Vec<u32>) {
         for &j in rs {
             if !seen_r[j as usize] {
                 seen_r[j as usize] = true;
+                if (m.holders[j as usize].len() as u64) < u64::from(g.cap[j as usize]) {
+                    return None;
+                }
                 for &h in &m.holders[j as usize] {
                     if !seen_l[h as usize] {
                         seen_l[h as usize] = true;
@@ -121,5 +126,24 @@ pub(crate) fn konig_cover(g: &Graph, m: &CardMatching) -> (Vec<u32>, Vec<u32>) {
     let right = (0..g.n_right() as u32)
         .filter(|&j| seen_r[j as usize])
         .collect();
-    (left, right)
+    Some((left, right))
+}
+
+impl CardMatching {
+    /// The matching given by `right_of` (any feasible assignment).
+    pub(crate) fn from_assignment(g: &Graph, right_of: Vec<u32>) -> CardMatching {
+        let mut holders: Vec<Vec<u32>> = vec![Vec::new(); g.n_right()];
+        let mut matched = 0;
+        for (i, &j) in right_of.iter().enumerate() {
+            if j != NONE {
+                holders[j as usize].push(i as u32);
+                matched += 1;
+            }
+        }
+        CardMatching {
+            right_of,
+            holders,
+            matched,
+        }
+    }
 }

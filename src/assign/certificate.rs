@@ -45,7 +45,7 @@ use super::ssp::NONE;
 /// assert_eq!(cover.left().len() + cover.right().len(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cover {
     pub(crate) left: Vec<u32>,
     pub(crate) right: Vec<u32>,
@@ -104,7 +104,7 @@ impl Cover {
 /// a.verify(&p)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Certificate {
     pub(crate) offset: i64,
     pub(crate) u: Vec<i64>,

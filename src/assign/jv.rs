@@ -27,19 +27,45 @@ pub(crate) struct DenseSolution {
     pub v: Vec<i64>,
 }
 
-struct Jv<'a> {
+/// A matrix entry: `i32` or `i64`, read as `i64`.
+pub(crate) trait Cell: Copy + Send + Sync {
+    fn val(self) -> i64;
+}
+
+impl Cell for i16 {
+    #[inline]
+    fn val(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+impl Cell for i32 {
+    #[inline]
+    fn val(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+impl Cell for i64 {
+    #[inline]
+    fn val(self) -> i64 {
+        self
+    }
+}
+
+struct Jv<'a, T> {
     rows: usize,
     cols: usize,
-    w: &'a [i64],
+    w: &'a [T],
     /// Min-form column potentials.
     v: Vec<i64>,
     x: Vec<u32>,
     y: Vec<u32>,
 }
 
-impl Jv<'_> {
+impl<T: Cell> Jv<'_, T> {
     #[inline]
-    fn row(&self, i: usize) -> &[i64] {
+    fn row(&self, i: usize) -> &[T] {
         &self.w[i * self.cols..(i + 1) * self.cols]
     }
 
@@ -50,7 +76,7 @@ impl Jv<'_> {
         let mut arg = vec![0u32; n];
         for i in 0..self.rows {
             for (j, &w) in self.row(i).iter().enumerate() {
-                let c = -w;
+                let c = -w.val();
                 if c < best[j] {
                     best[j] = c;
                     arg[j] = i as u32;
@@ -79,7 +105,7 @@ impl Jv<'_> {
                 let mut min = i64::MAX;
                 for (j2, (&w, &v)) in row.iter().zip(&self.v).enumerate() {
                     if j2 != j {
-                        min = min.min(-w - v);
+                        min = min.min(-w.val() - v);
                     }
                 }
                 if min != i64::MAX {
@@ -102,10 +128,10 @@ impl Jv<'_> {
             let fi = free[current] as usize;
             current += 1;
             let row = &self.w[fi * n..(fi + 1) * n];
-            let (mut j1, mut v1) = (0usize, -row[0] - self.v[0]);
+            let (mut j1, mut v1) = (0usize, -row[0].val() - self.v[0]);
             let (mut j2, mut v2) = (NONE as usize, i64::MAX);
             for j in 1..n {
-                let c = -row[j] - self.v[j];
+                let c = -row[j].val() - self.v[j];
                 if c < v2 {
                     if c >= v1 {
                         v2 = c;
@@ -147,85 +173,72 @@ impl Jv<'_> {
         free
     }
 
-    /// Shortest augmenting paths for the given free rows.
-    // The scans walk `cols[hi..n]` with `hi` fixed at entry while columns
-    // found at the minimum are swapped into `cols[hi..]` (as in the original).
-    #[allow(clippy::mut_range_bound)]
+    /// Shortest augmenting paths for the given free rows: Dijkstra with
+    /// sequential O(cols) scans of each row (finalised columns hold
+    /// `d = i64::MIN`, so the scan needs no index list and no extra test).
     fn augment(&mut self, free: &[u32]) {
+        const DONE: i64 = i64::MIN;
         let n = self.cols;
-        let mut cols: Vec<u32> = Vec::with_capacity(n);
         let mut d = vec![0i64; n];
         let mut pred = vec![0u32; n];
+        let mut ready: Vec<(u32, i64)> = Vec::new();
+        let mut minset: Vec<u32> = Vec::new();
         for &fi in free {
             let start = fi as usize;
-            cols.clear();
-            cols.extend(0..n as u32);
             let row = &self.w[start * n..(start + 1) * n];
-            for j in 0..n {
-                d[j] = -row[j] - self.v[j];
+            for ((dj, &w), &v) in d.iter_mut().zip(row).zip(&self.v) {
+                *dj = -w.val() - v;
             }
             pred.fill(fi);
-            let (mut lo, mut hi) = (0usize, 0usize);
-            let mut n_ready = 0usize;
-            let final_j;
-            'search: loop {
-                if lo == hi {
-                    n_ready = lo;
-                    // Collect the columns at the smallest distance in cols[lo..hi].
-                    hi = lo + 1;
-                    let mut mind = d[cols[lo] as usize];
-                    for k in hi..n {
-                        let j = cols[k];
-                        let dj = d[j as usize];
-                        if dj <= mind {
-                            if dj < mind {
-                                hi = lo;
-                                mind = dj;
-                            }
-                            cols[k] = cols[hi];
-                            cols[hi] = j;
-                            hi += 1;
+            ready.clear();
+            let (final_j, mind) = 'search: loop {
+                // The columns not yet final at the smallest distance.
+                let mut mind = i64::MAX;
+                minset.clear();
+                for (j, &dj) in d.iter().enumerate() {
+                    if dj <= mind && dj != DONE {
+                        if dj < mind {
+                            mind = dj;
+                            minset.clear();
                         }
-                    }
-                    for &j in &cols[lo..hi] {
-                        if self.y[j as usize] == NONE {
-                            final_j = j as usize;
-                            break 'search;
-                        }
+                        minset.push(j as u32);
                     }
                 }
-                // Scan the rows behind the columns at the smallest distance.
-                let mind = d[cols[lo] as usize];
-                while lo != hi {
-                    let j = cols[lo] as usize;
-                    lo += 1;
-                    let i = self.y[j] as usize;
-                    let row = &self.w[i * n..(i + 1) * n];
-                    let h = -row[j] - self.v[j] - mind;
-                    for k in hi..n {
-                        let j = cols[k] as usize;
-                        let c = -row[j] - self.v[j] - h;
-                        if c < d[j] {
-                            d[j] = c;
-                            pred[j] = i as u32;
+                if let Some(&j) = minset.iter().find(|&&j| self.y[j as usize] == NONE) {
+                    break 'search (j as usize, mind);
+                }
+                for &j in &minset {
+                    d[j as usize] = DONE;
+                    ready.push((j, mind));
+                }
+                // Scan the rows behind the columns at distance `mind`; a
+                // column reaching `mind` joins the queue.
+                let mut q = 0;
+                while q < minset.len() {
+                    let j = minset[q] as usize;
+                    q += 1;
+                    let i = self.y[j];
+                    let row = &self.w[i as usize * n..(i as usize + 1) * n];
+                    let h = -row[j].val() - self.v[j] - mind;
+                    for (k, ((dk, &w), &v)) in d.iter_mut().zip(row).zip(&self.v).enumerate() {
+                        let c = -w.val() - v - h;
+                        if c < *dk {
+                            *dk = c;
+                            pred[k] = i;
                             if c == mind {
-                                if self.y[j] == NONE {
-                                    final_j = j;
-                                    // Columns scanned so far are ready.
-                                    break 'search;
+                                if self.y[k] == NONE {
+                                    break 'search (k, mind);
                                 }
-                                cols[k] = cols[hi];
-                                cols[hi] = j as u32;
-                                hi += 1;
+                                *dk = DONE;
+                                ready.push((k as u32, mind));
+                                minset.push(k as u32);
                             }
                         }
                     }
                 }
-            }
-            let mind = d[final_j];
-            for &j in &cols[..n_ready] {
-                let j = j as usize;
-                self.v[j] += d[j] - mind;
+            };
+            for &(j, dj) in &ready {
+                self.v[j as usize] += dj - mind;
             }
             // Flip the path.
             let mut j = final_j;
@@ -245,7 +258,7 @@ impl Jv<'_> {
 
 /// Solve `max Σ w` over assignments of every row, `rows ≤ cols`, unit
 /// capacities, complete matrix `w` (row-major, `rows × cols`).
-pub(crate) fn solve(rows: usize, cols: usize, w: &[i64]) -> DenseSolution {
+pub(crate) fn solve<T: Cell>(rows: usize, cols: usize, w: &[T]) -> DenseSolution {
     debug_assert!(rows <= cols);
     let mut jv = Jv {
         rows,
@@ -275,7 +288,7 @@ pub(crate) fn solve(rows: usize, cols: usize, w: &[i64]) -> DenseSolution {
     let u = (0..rows)
         .map(|i| {
             let j = jv.x[i] as usize;
-            w[i * cols + j] - v[j]
+            w[i * cols + j].val() - v[j]
         })
         .collect();
     DenseSolution { col_of: jv.x, u, v }

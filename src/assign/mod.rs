@@ -45,14 +45,17 @@
 //!
 //! Ties are broken deterministically: the result depends only on the set
 //! of edges (not on the order of [`Problem::add_edge`] calls) and never on
-//! the number of threads.
+//! the number of threads. Among several optimal assignments, the one
+//! returned may differ between a matrix given to [`Problem::from_dense`]
+//! and the same pairs added one by one, because different algorithms run
+//! (the optimal value is the same).
 //!
 //! # Which algorithm runs when
 //!
 //! | input | objective | algorithm |
 //! | --- | --- | --- |
 //! | any (sparse, or dense with capacities) | `MaxWeight` | successive shortest paths, offset 0 |
-//! | any (sparse, or dense with capacities) | `MaxCardinality` | successive shortest paths, offset `B` |
+//! | any (sparse, or dense with capacities) | `MaxCardinality` | the `MaxWeight` solve; if it is not of maximum cardinality, successive shortest paths with offset `B` |
 //! | [`Problem::from_dense`], unit capacities | `MaxCardinality` | Jonker–Volgenant, dense scans |
 //! | any | `Egalitarian` | binary search on the threshold with cardinality matchings, then `MaxCardinality` on the edges above it |
 //!
@@ -66,6 +69,10 @@
 //! makes `MaxWeight` exact with single-source insertion; with every weight
 //! raised by `B = 2·M·K + 1` (`M` the largest `|w|`, `K` a bound on the
 //! matching size) the same routine maximises cardinality first, then weight.
+//! `MaxCardinality` first tries the cheaper `MaxWeight` solve: when that
+//! assignment already has maximum cardinality (checked by one alternating
+//! breadth-first search, O(V + E)) it is optimal for `MaxCardinality` too,
+//! and a König vertex cover lifts its certificate exactly.
 //! Time O(`n_left` · (E + V) log V) worst case, typically near-linear on
 //! sparse candidate graphs; memory O(V + E) (compressed adjacency with
 //! `u32` indices, no dense matrix). Independent connected components are
@@ -73,9 +80,11 @@
 //!
 //! **Jonker–Volgenant** (R. Jonker and A. Volgenant, *Computing* 38, 1987):
 //! column reduction, reduction transfer and augmenting row reduction, then
-//! shortest augmenting paths with O(n) dense scans on the flat matrix;
-//! rectangular matrices natively (more rows than columns by transposition).
-//! Time O(n² m) worst case, memory O(n + m) beyond the matrix.
+//! shortest augmenting paths with O(m) sequential scans of the flat
+//! row-major matrix, stored in 16, 32 or 64 bits, whichever holds every
+//! entry; rectangular matrices natively (more rows than columns by
+//! transposition). Time O(n² m) worst case for `n ≤ m`, memory O(n + m)
+//! beyond the matrix.
 //!
 //! **Egalitarian**: O(log E) maximum-cardinality matchings (breadth-first
 //! augmenting paths with capacities, O(V·E) worst case each) plus one
@@ -144,6 +153,8 @@ pub const MAX_WEIGHT: i64 = 1 << 32;
 /// ```
 /// use mentormatch::{Error, assign::{MAX_LEFT, Problem}};
 /// assert!(matches!(Problem::try_new(MAX_LEFT + 1, vec![1]), Err(Error::TooLarge { .. })));
+/// let p = Problem::try_new(MAX_LEFT, vec![1])?; // the bound itself is fine
+/// assert_eq!(p.n_left(), MAX_LEFT);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_LEFT: usize = 1 << 27;
@@ -151,7 +162,9 @@ pub const MAX_LEFT: usize = 1 << 27;
 /// Largest number of right vertices: 2³¹.
 ///
 /// ```
-/// assert!(mentormatch::assign::MAX_RIGHT >= 1 << 31);
+/// use mentormatch::{Error, assign::{MAX_RIGHT, Problem}};
+/// let mut p = Problem::try_new(1, vec![1; 3])?;
+/// assert!(matches!(p.add_edge(0, MAX_RIGHT + 1, 0), Err(Error::RightOutOfRange { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_RIGHT: usize = 1 << 31;
@@ -159,7 +172,10 @@ pub const MAX_RIGHT: usize = 1 << 31;
 /// Largest number of edges: 2³².
 ///
 /// ```
-/// assert_eq!(mentormatch::assign::MAX_EDGES, 1 << 32);
+/// use mentormatch::assign::{MAX_EDGES, Problem};
+/// assert_eq!(MAX_EDGES, 1 << 32);
+/// let mut p = Problem::new(1, vec![1]);
+/// p.add_edge(0, 0, 1)?; // one of at most MAX_EDGES
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub const MAX_EDGES: usize = 1 << 32;

@@ -40,7 +40,53 @@ pub(crate) enum Storage {
     /// Edges in insertion order; sorted into a [`Graph`] when solving.
     Sparse(Vec<(u32, u32, i64)>),
     /// A complete row-major matrix of `n_left × n_right` weights.
-    Dense(Vec<i64>),
+    Dense(Dense),
+}
+
+/// A dense matrix, stored in 16 or 32 bits when every entry fits: a
+/// quarter or half the memory traffic in the Jonker–Volgenant scans (a
+/// 4096 × 4096 matrix of small scores then fits in a 32 MiB cache).
+#[derive(Debug, Clone)]
+pub(crate) enum Dense {
+    Short(Vec<i16>),
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
+}
+
+impl Dense {
+    fn new(w: &[i64]) -> Dense {
+        if w.iter().all(|&x| i16::try_from(x).is_ok()) {
+            Dense::Short(w.iter().map(|&x| x as i16).collect())
+        } else if w.iter().all(|&x| i32::try_from(x).is_ok()) {
+            Dense::Narrow(w.iter().map(|&x| x as i32).collect())
+        } else {
+            Dense::Wide(w.to_vec())
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Dense::Short(w) => w.len(),
+            Dense::Narrow(w) => w.len(),
+            Dense::Wide(w) => w.len(),
+        }
+    }
+
+    pub fn get(&self, k: usize) -> i64 {
+        match self {
+            Dense::Short(w) => i64::from(w[k]),
+            Dense::Narrow(w) => i64::from(w[k]),
+            Dense::Wide(w) => w[k],
+        }
+    }
+
+    pub fn to_wide(&self) -> Vec<i64> {
+        match self {
+            Dense::Short(w) => w.iter().map(|&x| i64::from(x)).collect(),
+            Dense::Narrow(w) => w.iter().map(|&x| i64::from(x)).collect(),
+            Dense::Wide(w) => w.clone(),
+        }
+    }
 }
 
 impl Problem {
@@ -165,7 +211,7 @@ impl Problem {
             });
         }
         Ok(Problem {
-            storage: Storage::Dense(weights.to_vec()),
+            storage: Storage::Dense(Dense::new(weights)),
             ..p
         })
     }
@@ -177,7 +223,7 @@ impl Problem {
     ///
     /// [`Error::LeftOutOfRange`], [`Error::RightOutOfRange`],
     /// [`Error::WeightOutOfRange`] (outside ±[`MAX_WEIGHT`]) and
-    /// [`Error::TooLarge`] (more than [`MAX_EDGES`] edges). A duplicate pair
+    /// [`Error::TooLarge`] (more than [`MAX_EDGES`] edges, or an index beyond [`MAX_LEFT`] or [`MAX_RIGHT`]). A duplicate pair
     /// is reported as [`Error::DuplicateEdge`] here when the problem is dense,
     /// and by [`Problem::solve`]/[`Problem::validate`] otherwise (finding it
     /// here would cost a hash set as large as the graph).
@@ -213,6 +259,15 @@ impl Problem {
                 max: MAX_WEIGHT,
             });
         }
+        // Indices are stored as u32; a problem this large is rejected by
+        // `solve` anyway, but an index must never be truncated meanwhile.
+        if left > MAX_LEFT || right > MAX_RIGHT {
+            return Err(Error::TooLarge {
+                what: "vertex index",
+                value: left.max(right) as u64,
+                max: MAX_RIGHT as u64,
+            });
+        }
         match &mut self.storage {
             Storage::Dense(_) => Err(Error::DuplicateEdge { left, right }),
             Storage::Sparse(edges) => {
@@ -223,19 +278,33 @@ impl Problem {
                         max: MAX_EDGES as u64,
                     });
                 }
-                // In range: checked above and bounded by MAX_LEFT/MAX_RIGHT in
-                // solve; larger indices could not have passed the range checks
-                // without n_left or n_right being above u32 too, which solve rejects.
                 edges.push((left as u32, right as u32, weight));
                 Ok(())
             }
         }
     }
 
+    /// Reserve room for `additional` more edges, so that building a large
+    /// problem with [`Problem::add_edge`] does not reallocate (no effect on a
+    /// dense problem).
+    ///
+    /// ```
+    /// let mut p = mentormatch::assign::Problem::new(1000, vec![10; 100]);
+    /// p.reserve(40_000);
+    /// p.add_edge(999, 99, 5)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reserve(&mut self, additional: usize) {
+        if let Storage::Sparse(edges) = &mut self.storage {
+            edges.reserve(additional);
+        }
+    }
+
     /// Number of left vertices.
     ///
     /// ```
-    /// assert_eq!(mentormatch::assign::Problem::new(4, vec![1]).n_left(), 4);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1])?;
+    /// assert_eq!(p.n_left(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn n_left(&self) -> usize {
@@ -245,7 +314,8 @@ impl Problem {
     /// Number of right vertices.
     ///
     /// ```
-    /// assert_eq!(mentormatch::assign::Problem::new(4, vec![1, 2]).n_right(), 2);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
+    /// assert_eq!(p.n_right(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn n_right(&self) -> usize {
@@ -255,7 +325,7 @@ impl Problem {
     /// The capacity of right vertex `right`, or `None` if it does not exist.
     ///
     /// ```
-    /// let p = mentormatch::assign::Problem::new(4, vec![1, 2]);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
     /// assert_eq!((p.capacity(1), p.capacity(2)), (Some(2), None));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -266,7 +336,7 @@ impl Problem {
     /// The capacities of all right vertices.
     ///
     /// ```
-    /// let p = mentormatch::assign::Problem::new(4, vec![1, 2]);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
     /// assert_eq!(p.capacities(), &[1, 2]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -277,7 +347,8 @@ impl Problem {
     /// Sum of all capacities.
     ///
     /// ```
-    /// assert_eq!(mentormatch::assign::Problem::new(4, vec![1, 2]).total_capacity(), 3);
+    /// let p = mentormatch::assign::Problem::try_new(4, vec![1, 2])?;
+    /// assert_eq!(p.total_capacity(), 3);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn total_capacity(&self) -> u64 {
@@ -322,11 +393,7 @@ impl Problem {
             Storage::Sparse(e) => Box::new(e.iter().map(|&(l, r, w)| (l as usize, r as usize, w))),
             Storage::Dense(w) => {
                 let cols = self.capacities.len();
-                Box::new(
-                    w.iter()
-                        .enumerate()
-                        .map(move |(k, &x)| (k / cols, k % cols, x)),
-                )
+                Box::new((0..w.len()).map(move |k| (k / cols, k % cols, w.get(k))))
             }
         }
     }
@@ -350,7 +417,7 @@ impl Problem {
                 .iter()
                 .find(|&&(l, r, _)| l as usize == left && r as usize == right)
                 .map(|e| e.2),
-            Storage::Dense(w) => Some(w[left * self.capacities.len() + right]),
+            Storage::Dense(w) => Some(w.get(left * self.capacities.len() + right)),
         }
     }
 
@@ -376,7 +443,9 @@ impl Problem {
     }
 
     /// Solve for `objective`. The result depends only on the set of edges
-    /// (not on the order they were added) and not on the number of threads.
+    /// (not on the order they were added) and not on the number of threads;
+    /// the tie-breaking among equally good assignments may differ between
+    /// dense and sparse construction.
     ///
     /// See the [module documentation](crate::assign) for the algorithms,
     /// their complexity and the certificate carried by the result.
@@ -464,7 +533,7 @@ impl Graph {
                     cap: p.capacities.clone(),
                     start: (0..=p.n_left).map(|i| i * cols).collect(),
                     right: (0..p.n_left).flat_map(|_| 0..cols as u32).collect(),
-                    weight: w.clone(),
+                    weight: w.to_wide(),
                 })
             }
             Storage::Sparse(edges) => {
@@ -476,23 +545,39 @@ impl Graph {
                     start[i + 1] += start[i];
                 }
                 let mut fill = start.clone();
-                let mut pairs = vec![(0u32, 0i64); edges.len()];
+                let mut right = vec![0u32; edges.len()];
+                let mut weight = vec![0i64; edges.len()];
                 for &(l, r, w) in edges {
                     let k = &mut fill[l as usize];
-                    pairs[*k] = (r, w);
+                    right[*k] = r;
+                    weight[*k] = w;
                     *k += 1;
                 }
+                drop(fill);
+                let mut row = Vec::new();
                 for i in 0..p.n_left {
-                    let row = &mut pairs[start[i]..start[i + 1]];
-                    row.sort_unstable_by_key(|e| e.0);
-                    if let Some(k) = row.windows(2).position(|x| x[0].0 == x[1].0) {
+                    let (a, b) = (start[i], start[i + 1]);
+                    if !right[a..b].is_sorted() {
+                        row.clear();
+                        row.extend(
+                            right[a..b]
+                                .iter()
+                                .copied()
+                                .zip(weight[a..b].iter().copied()),
+                        );
+                        row.sort_unstable_by_key(|e: &(u32, i64)| e.0);
+                        for (k, &(r, w)) in row.iter().enumerate() {
+                            right[a + k] = r;
+                            weight[a + k] = w;
+                        }
+                    }
+                    if let Some(k) = right[a..b].windows(2).position(|x| x[0] == x[1]) {
                         return Err(Error::DuplicateEdge {
                             left: i,
-                            right: row[k].0 as usize,
+                            right: right[a + k] as usize,
                         });
                     }
                 }
-                let (right, weight) = pairs.into_iter().unzip();
                 Ok(Graph {
                     n_left: p.n_left,
                     cap: p.capacities.clone(),

@@ -2,9 +2,10 @@
 //! duals become a [`Certificate`].
 
 use super::assignment::Assignment;
-use super::cardinality::{konig_cover, max_cardinality};
+use super::cardinality::{CardMatching, konig_cover, max_cardinality};
 use super::certificate::{Certificate, Cover};
-use super::problem::{Graph, Problem, Storage};
+use super::jv::Cell;
+use super::problem::{Dense, Graph, Problem, Storage};
 use super::ssp::{self, NONE};
 use super::{Objective, jv};
 use crate::error::Result;
@@ -21,17 +22,20 @@ pub(crate) fn solve(p: &Problem, objective: Objective) -> Result<Assignment> {
     if let Storage::Dense(w) = &p.storage
         && objective == Objective::MaxCardinality
         && p.capacities.iter().all(|&c| c == 1)
-        && let Some(a) = solve_dense(p, w)
     {
-        return Ok(a);
+        let a = match w {
+            Dense::Short(w) => solve_dense(p, w),
+            Dense::Narrow(w) => solve_dense(p, w),
+            Dense::Wide(w) => solve_dense(p, w),
+        };
+        if let Some(a) = a {
+            return Ok(a);
+        }
     }
     let g = Graph::from_problem(p)?;
     match objective {
         Objective::MaxWeight => Ok(solve_sparse(p, &g, objective, 0, None)),
-        Objective::MaxCardinality => {
-            let b = big_offset(&g);
-            Ok(solve_sparse(p, &g, objective, b, None))
-        }
+        Objective::MaxCardinality => Ok(solve_max_cardinality(p, &g, objective, None)),
         Objective::Egalitarian => Ok(solve_egalitarian(p, &g)),
     }
 }
@@ -58,6 +62,18 @@ fn solve_sparse(
     extra: Option<(Option<i64>, Cover, Cover)>,
 ) -> Assignment {
     let sol = super::components::solve(g, offset);
+    finish(p, g, objective, offset, sol, extra)
+}
+
+/// The assignment of a sparse solve, with its certificate.
+fn finish(
+    p: &Problem,
+    g: &Graph,
+    objective: Objective,
+    offset: i64,
+    sol: ssp::Solution,
+    extra: Option<(Option<i64>, Cover, Cover)>,
+) -> Assignment {
     let weight_of = weights_of(g, &sol.right_of);
     let (threshold, cover_all, cover_above) = match extra {
         Some((t, a, b)) => (t, Some(a), Some(b)),
@@ -76,8 +92,46 @@ fn solve_sparse(
 
 fn cover_of(g: &Graph) -> (Cover, usize) {
     let m = max_cardinality(g);
-    let (left, right) = konig_cover(g, &m);
+    let (left, right) = konig_cover(g, &m).expect("the matching is maximum");
     (Cover { left, right }, m.matched)
+}
+
+/// `MaxCardinality` (also the last stage of `Egalitarian`).
+///
+/// First the cheaper `MaxWeight` solve (no offset, so its searches are cut
+/// short by the "stay unassigned" sinks). If that assignment `M` has
+/// maximum cardinality (no alternating path from a free left vertex reaches
+/// a right vertex with room), it is also best by weight among the maximum
+/// ones, and its certificate lifts exactly: with König's cover `C` of `M`
+/// (`|C| = |M|`), `u' = u + B·[i ∈ C]`, `v' = v + B·[j ∈ C]` satisfy
+/// `u' + v' ≥ w + B` on every edge (each edge has an end in `C`), stay
+/// non-negative, and `Σu' + Σ c v' = Σ w + B·|C| = Σ_M (w + B)`.
+/// Otherwise the offset solve runs.
+fn solve_max_cardinality(
+    p: &Problem,
+    g: &Graph,
+    objective: Objective,
+    extra: Option<(Option<i64>, Cover, Cover)>,
+) -> Assignment {
+    let b = big_offset(g);
+    let sol = super::components::solve(g, 0);
+    let m = CardMatching::from_assignment(g, sol.right_of);
+    let Some((cover_l, cover_r)) = konig_cover(g, &m) else {
+        return solve_sparse(p, g, objective, b, extra);
+    };
+    let (mut u, mut v) = (sol.u, sol.v);
+    for &i in &cover_l {
+        u[i as usize] += b;
+    }
+    for &j in &cover_r {
+        v[j as usize] += b;
+    }
+    let sol = ssp::Solution {
+        right_of: m.right_of,
+        u,
+        v,
+    };
+    finish(p, g, objective, b, sol, extra)
 }
 
 /// Largest threshold `t` among the distinct weights such that the edges
@@ -114,12 +168,10 @@ fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
         Cover::default()
     };
     let sub = g.at_least(t);
-    let b = big_offset(&sub);
-    let mut a = solve_sparse(
+    let mut a = solve_max_cardinality(
         p,
         &sub,
         Objective::Egalitarian,
-        b,
         Some((Some(t), cover_all, cover_above)),
     );
     // The smallest assigned weight is exactly t: the edges ≥ t admit k pairs
@@ -131,16 +183,16 @@ fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
 /// Complete matrix, unit capacities, `MaxCardinality`: Jonker–Volgenant on
 /// the matrix (transposed when it has more rows than columns). Every row
 /// (column) is assigned, so the offset can be added to that side's duals.
-fn solve_dense(p: &Problem, w: &[i64]) -> Option<Assignment> {
+fn solve_dense<T: Cell>(p: &Problem, w: &[T]) -> Option<Assignment> {
     let (rows, cols) = (p.n_left, p.n_right());
     let k = rows.min(cols);
-    let m = w.iter().map(|x| x.abs()).max().unwrap_or(0);
+    let m = w.iter().map(|x| x.val().abs()).max().unwrap_or(0);
     let b_min = 2 * i128::from(m) * k as i128 + 1;
     let (right_of, mut u, mut v, full_side_is_left) = if rows <= cols {
         let s = jv::solve(rows, cols, w);
         (s.col_of, s.u, s.v, true)
     } else {
-        let mut t = vec![0i64; w.len()];
+        let mut t = w.to_vec();
         for i in 0..rows {
             for j in 0..cols {
                 t[j * rows + i] = w[i * cols + j];
@@ -182,7 +234,7 @@ fn solve_dense(p: &Problem, w: &[i64]) -> Option<Assignment> {
             if j == NONE {
                 0
             } else {
-                w[i * cols + j as usize]
+                w[i * cols + j as usize].val()
             }
         })
         .collect();
@@ -201,9 +253,4 @@ fn solve_dense(p: &Problem, w: &[i64]) -> Option<Assignment> {
         weight_of,
         certificate,
     ))
-}
-
-#[allow(dead_code)]
-pub(crate) fn sparse_only(g: &Graph, offset: i64) -> ssp::Solution {
-    ssp::solve(g, offset)
 }
