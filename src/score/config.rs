@@ -213,7 +213,7 @@ impl Weights {
 /// assert_eq!(fluent.objective, MatchObjective::Egalitarian);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// What to optimise.
@@ -222,8 +222,20 @@ pub struct Config {
     pub rules: Rules,
     /// Criterion weights.
     pub weights: Weights,
-    /// How many alternatives per participant and side the report lists.
+    /// How many alternatives per participant and side the report lists
+    /// (default 3; 0 for none).
     pub alternatives: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            objective: MatchObjective::default(),
+            rules: Rules::default(),
+            weights: Weights::default(),
+            alternatives: 3,
+        }
+    }
 }
 
 impl Config {
