@@ -18,7 +18,7 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
-const LANGS: [&str; 4] = ["ar", "fr", "de", "ti"];
+const LANGS: [&str; 3] = ["ar", "fr", "de"];
 const SKILLS: [&str; 3] = ["care", "it", "logistics"];
 const SECTORS: [&str; 3] = ["health", "it", "logistics"];
 const TAGS: [&str; 2] = ["female", "retired"];
@@ -47,19 +47,41 @@ pub fn objective() -> impl Strategy<Value = MatchObjective> {
     select(OBJECTIVES.to_vec())
 }
 
+/// Any level; A1 (below the A2 threshold) less often, so pairs share a language often.
 fn cefr() -> impl Strategy<Value = Cefr> {
-    select(Cefr::ALL.to_vec())
+    prop_oneof![
+        1 => Just(Cefr::A1),
+        2 => Just(Cefr::A2),
+        2 => Just(Cefr::B1),
+        1 => Just(Cefr::B2),
+        1 => Just(Cefr::C1),
+        1 => Just(Cefr::C2),
+        2 => Just(Cefr::Native),
+    ]
 }
 
 fn strs(pool: &'static [&'static str], max: usize) -> impl Strategy<Value = Vec<String>> {
     subsequence(pool.to_vec(), 0..=max).prop_map(|v| v.into_iter().map(str::to_owned).collect())
 }
 
-/// Distinct languages with independent levels.
+/// Distinct languages with independent levels (mentors, as professionals,
+/// speak theirs at least at A2).
 fn languages(min: usize, max: usize) -> impl Strategy<Value = Vec<Language>> {
-    subsequence(LANGS.to_vec(), min..=max).prop_flat_map(|codes| {
+    languages_at(min, max, cefr().boxed())
+}
+
+fn mentor_languages() -> impl Strategy<Value = Vec<Language>> {
+    languages_at(1, 3, cefr().prop_map(|l| l.max(Cefr::A2)).boxed())
+}
+
+fn languages_at(
+    min: usize,
+    max: usize,
+    level: BoxedStrategy<Cefr>,
+) -> impl Strategy<Value = Vec<Language>> {
+    subsequence(LANGS.to_vec(), min..=max).prop_flat_map(move |codes| {
         let n = codes.len();
-        (Just(codes), vec(cefr(), n)).prop_map(|(codes, levels)| {
+        (Just(codes), vec(level.clone(), n)).prop_map(|(codes, levels)| {
             codes
                 .into_iter()
                 .zip(levels)
@@ -91,27 +113,46 @@ fn ranges(min: usize, max: usize) -> impl Strategy<Value = Vec<TimeRange>> {
     })
 }
 
-/// Within a box of about 40 km × 40 km around Luxembourg, so that radii of
-/// 5–40 km sometimes matter and sometimes do not. Six decimals (about 0.1 m),
-/// as people write coordinates: such values print and parse back exactly
-/// (see `serde_full_precision_floats_round_trip` in `laws.rs` for values
-/// that do not).
+/// Near one of three towns 17 to 30 km apart (most often the first), within
+/// ±4 km of it, so that radii of 5–40 km sometimes matter and sometimes do not.
+/// Six decimals (about 0.1 m), as people write coordinates: such values
+/// print and parse back exactly (see `serde_full_precision_floats_round_trip`
+/// in `laws.rs` for values that do not).
 fn location() -> impl Strategy<Value = Location> {
-    (0u32..360_000, 0u32..550_000).prop_map(|(a, b)| {
+    const TOWNS: [(u32, u32); 3] = [
+        (49_611_600, 6_131_900),
+        (49_495_800, 5_980_600),
+        (49_750_000, 6_300_000),
+    ];
+    let town = prop_oneof![4 => Just(TOWNS[0]), 2 => Just(TOWNS[1]), 1 => Just(TOWNS[2])];
+    (town, 0u32..72_000, 0u32..110_000).prop_map(|((lat, lon), a, b)| {
         Location::new(
-            f64::from(49_450_000 + a) / 1e6,
-            f64::from(5_950_000 + b) / 1e6,
+            f64::from(lat + a - 36_000) / 1e6,
+            f64::from(lon + b - 55_000) / 1e6,
         )
     })
 }
 
-/// 5.0 to 40.0 km in steps of 0.1 km.
+/// 5.0 to 40.0 km in steps of 0.1 km, mostly above 15 km.
 fn radius() -> impl Strategy<Value = f64> {
-    (50u32..=400).prop_map(|k| f64::from(k) / 10.0)
+    prop_oneof![1 => 50u32..150, 3 => 150u32..=400].prop_map(|k| f64::from(k) / 10.0)
 }
 
 fn goals() -> impl Strategy<Value = Vec<OfferKind>> {
-    subsequence(OfferKind::ALL.to_vec(), 0..=3)
+    prop_oneof![
+        1 => Just(Vec::new()),
+        4 => subsequence(OfferKind::ALL.to_vec(), 1..=4),
+    ]
+}
+
+/// Offer schedules: none, or a range inside the common `mon-fri 08:00-16:00`.
+fn schedule() -> impl Strategy<Value = Vec<TimeRange>> {
+    prop_oneof![
+        3 => Just(Vec::new()),
+        1 => Just(vec!["mon 09:00-12:00".parse().expect("range")]),
+        1 => Just(vec!["wed 11:00-12:00".parse().expect("range")]),
+        1 => ranges(1, 1),
+    ]
 }
 
 fn audit() -> impl Strategy<Value = BTreeMap<String, String>> {
@@ -143,7 +184,7 @@ fn participant(i: usize) -> impl Strategy<Value = Participant> {
             languages(1, 3),
             location(),
             radius(),
-            ranges(0, 3),
+            ranges(1, 3),
         ),
         (
             strs(&SECTORS, 2),
@@ -153,7 +194,7 @@ fn participant(i: usize) -> impl Strategy<Value = Participant> {
             0u32..=700,
         ),
         (
-            prop_oneof![4 => Just(Vec::new()), 1 => strs(&TAGS, 1)],
+            prop_oneof![7 => Just(Vec::new()), 1 => strs(&TAGS, 1)],
             audit(),
         ),
     )
@@ -184,7 +225,7 @@ fn mentor(i: usize) -> impl Strategy<Value = Mentor> {
     (
         (
             skills(3),
-            languages(1, 3),
+            mentor_languages(),
             location(),
             radius(),
             ranges(1, 3),
@@ -213,9 +254,9 @@ fn offer(c: usize, j: usize) -> impl Strategy<Value = Offer> {
     (
         select(OfferKind::ALL.to_vec()),
         1u32..=2,
-        skills(1),
-        prop_oneof![2 => Just(Vec::new()), 1 => languages(1, 1)],
-        ranges(0, 1),
+        prop_oneof![3 => Just(Vec::new()), 1 => skills(1)],
+        prop_oneof![3 => Just(Vec::new()), 1 => languages(1, 1)],
+        schedule(),
         proptest::bool::weighted(0.3),
     )
         .prop_map(
@@ -264,17 +305,13 @@ fn assemble(
     let mut pinned = Vec::new();
     for (p, &(m, o)) in pins.iter().enumerate() {
         let pid = &participants[p].id;
-        if let Some(m) = m.filter(|&m| m < mentors.len()) {
-            if mentor_load[m] < mentors[m].capacity {
-                mentor_load[m] += 1;
-                pinned.push(PairRef::mentor(pid.clone(), mentors[m].id.clone()));
-            }
+        if let Some(m) = m.filter(|&m| m < mentors.len() && mentor_load[m] < mentors[m].capacity) {
+            mentor_load[m] += 1;
+            pinned.push(PairRef::mentor(pid.clone(), mentors[m].id.clone()));
         }
-        if let Some(o) = o.filter(|&o| o < offers.len()) {
-            if offer_load[o] < offers[o].slots {
-                offer_load[o] += 1;
-                pinned.push(PairRef::offer(pid.clone(), offers[o].id.clone()));
-            }
+        if let Some(o) = o.filter(|&o| o < offers.len() && offer_load[o] < offers[o].slots) {
+            offer_load[o] += 1;
+            pinned.push(PairRef::offer(pid.clone(), offers[o].id.clone()));
         }
     }
     let mut forbidden: Vec<PairRef> = Vec::new();
@@ -316,8 +353,8 @@ pub fn instance() -> impl Strategy<Value = InstanceData> {
             .collect();
         let pins = vec(
             (
-                option::weighted(0.15, 0..nm.max(1)),
-                option::weighted(0.15, 0..n_offers.max(1)),
+                option::weighted(0.1, 0..nm.max(1)),
+                option::weighted(0.1, 0..n_offers.max(1)),
             ),
             np,
         );
