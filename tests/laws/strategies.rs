@@ -338,33 +338,54 @@ fn assemble(
     }
 }
 
-/// A valid instance: 1–6 participants, 0–3 mentors (capacity 1–3), 0–2
-/// companies with 1–2 offers each (slots 1–2), occasional valid pins and
-/// forbidden pairs.
+/// A small valid instance, small enough for brute force: 1–6 participants,
+/// 0–3 mentors (capacity 1–3), 0–2 companies with 1–2 offers each (slots
+/// 1–2), occasional valid pins and forbidden pairs.
 pub fn instance() -> impl Strategy<Value = InstanceData> {
-    (1usize..=6, 0usize..=3, vec(1usize..=2, 0..=2)).prop_flat_map(|(np, nm, per_company)| {
-        let n_offers: usize = per_company.iter().sum();
-        let participants: Vec<_> = (0..np).map(participant).collect();
-        let mentors: Vec<_> = (0..nm).map(mentor).collect();
-        let companies: Vec<_> = per_company
-            .iter()
-            .enumerate()
-            .map(|(c, &k)| company(c, k))
-            .collect();
-        let pins = vec(
-            (
-                option::weighted(0.1, 0..nm.max(1)),
-                option::weighted(0.1, 0..n_offers.max(1)),
-            ),
-            np,
-        );
-        let forbid = vec((0..np, any::<bool>(), 0usize..8), 0..=3);
-        (participants, mentors, companies, pins, forbid).prop_map(
-            |(participants, mentors, companies, pins, forbid)| {
-                assemble(participants, mentors, companies, &pins, &forbid)
-            },
-        )
-    })
+    sized(6, 3, 2)
+}
+
+/// Mostly small instances, one in four of medium size (up to 24
+/// participants, 6 mentors, 4 companies: several components, longer
+/// augmenting paths, ids such as `p-10` that sort before `p-2`), for the
+/// laws that need no brute force.
+pub fn any_instance() -> impl Strategy<Value = InstanceData> {
+    prop_oneof![3 => sized(6, 3, 2), 1 => sized(24, 6, 4)]
+}
+
+fn sized(
+    max_participants: usize,
+    max_mentors: usize,
+    max_companies: usize,
+) -> impl Strategy<Value = InstanceData> {
+    (
+        1..=max_participants,
+        0..=max_mentors,
+        vec(1usize..=2, 0..=max_companies),
+    )
+        .prop_flat_map(|(np, nm, per_company)| {
+            let n_offers: usize = per_company.iter().sum();
+            let participants: Vec<_> = (0..np).map(participant).collect();
+            let mentors: Vec<_> = (0..nm).map(mentor).collect();
+            let companies: Vec<_> = per_company
+                .iter()
+                .enumerate()
+                .map(|(c, &k)| company(c, k))
+                .collect();
+            let pins = vec(
+                (
+                    option::weighted(0.1, 0..nm.max(1)),
+                    option::weighted(0.1, 0..n_offers.max(1)),
+                ),
+                np,
+            );
+            let forbid = vec((0..np, any::<bool>(), 0usize..8), 0..=np.div_ceil(2));
+            (participants, mentors, companies, pins, forbid).prop_map(
+                |(participants, mentors, companies, pins, forbid)| {
+                    assemble(participants, mentors, companies, &pins, &forbid)
+                },
+            )
+        })
 }
 
 /// Weights: the defaults, or small random ones (many ties, zero scores).
