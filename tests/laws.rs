@@ -364,16 +364,32 @@ fn check_optimal(side: &SideModel, objective: MatchObjective, got: &[Option<usiz
         check_stable_optimal(side, got);
         return;
     }
+    // The best key, how many assignments reach it, and the last one that did.
     let mut best: Option<(i64, i64, i64)> = None;
+    let mut ties = 0usize;
+    let mut argbest: Vec<Option<usize>> = Vec::new();
     side.enumerate(&mut |a| {
         let k = side.key(objective, a);
-        best = Some(best.map_or(k, |b| b.max(k)));
+        if best.is_none_or(|b| k > b) {
+            (best, ties) = (Some(k), 0);
+        }
+        if best == Some(k) {
+            ties += 1;
+            argbest = a.to_vec();
+        }
     });
     assert_eq!(
         Some(side.key(objective, got)),
         best,
         "{objective:?}: engine value differs from the brute-force optimum"
     );
+    if ties == 1 {
+        assert_eq!(
+            got,
+            argbest.as_slice(),
+            "{objective:?}: the optimum is unique and the engine did not find it"
+        );
+    }
 }
 
 /// No blocking pair, and every participant gets their best provider among
@@ -519,8 +535,11 @@ proptest! {
     #![proptest_config(cases(10000))]
 
     /// Per objective, the engine's value equals the brute-force optimum over
-    /// all assignments of the feasible pairs (Stable: no blocking pair and
-    /// participant-optimal).
+    /// all assignments of the feasible pairs, and where that optimum is
+    /// unique so are the pairs (Stable: no blocking pair and
+    /// participant-optimal). Pinned pairs are fixed before the solve and
+    /// are not part of the value (so the Egalitarian minimum is over the
+    /// pairs the solver chooses).
     #[test]
     fn law_optimality_vs_brute_force(data in instance(), w in weights()) {
         let inst = build(&data);
