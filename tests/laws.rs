@@ -6,7 +6,17 @@
 //! gaps by direct computation.
 //!
 //! Strategies live in `tests/laws/strategies.rs`; they build valid
-//! instances with `prop_flat_map` (never by filtering).
+//! instances with `prop_flat_map` (never by filtering). The laws that
+//! brute-force use small instances (up to 6 participants); the others also
+//! see medium ones (up to 24). `tests/laws/rules.rs` is a second
+//! independent checker that follows any `Rules` setting.
+//!
+//! The laws: `law_feasibility`, `law_optimality_vs_brute_force`,
+//! `law_configurable_rules`, `law_no_wasteful_gaps`,
+//! `law_no_blocking_pair_under_stable`, `law_explanations`,
+//! `law_label_blindness`, `law_order_invariance`, `law_thread_invariance`,
+//! `law_waiting_monotonicity`, `law_pinned_kept_forbidden_never_made`,
+//! `law_serde_round_trip`; then known answers.
 //!
 //! Case counts: each law has a default sized so this file runs in well under
 //! a minute. Set `PROPTEST_CASES=N` to run every law with N cases instead,
@@ -22,6 +32,8 @@
 //! tie-broken strict preferences, under which the optimum is unique.
 
 mod common;
+#[path = "laws/rules.rs"]
+mod rules;
 #[path = "laws/strategies.rs"]
 mod strategies;
 
@@ -29,10 +41,14 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use mentormatch::model::{Company, InstanceData, Mentor, MentorId, Offer, OfferId, Participant};
-use mentormatch::{CandidateExport, Candidates, Config, Instance, MatchObjective, Matcher, Report};
+use mentormatch::{
+    CandidateExport, Candidates, Config, Instance, MatchObjective, Matcher, Report, Rules,
+};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use strategies::{OBJECTIVES, any_config, any_instance, audits, instance, objective, weights};
+use strategies::{
+    OBJECTIVES, any_config, any_instance, any_rules, audits, instance, objective, weights,
+};
 
 /// Equal JSON values, except that floats may differ by one unit in the last place.
 fn same_up_to_one_ulp(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -150,7 +166,9 @@ impl SideModel {
         }
     }
 
-    fn mentors(data: &InstanceData, export: &CandidateExport) -> Self {
+    /// The mentor side; the hard rules are checked by `common` for the
+    /// default rules, by `rules::mentor_ok` otherwise.
+    fn mentors(data: &InstanceData, export: &CandidateExport, rules: &Rules) -> Self {
         let exported: Vec<(&str, &str, i64)> = export
             .mentor_pairs
             .iter()
@@ -163,12 +181,19 @@ impl SideModel {
                 .map(|m| (m.id.as_str(), m.capacity, m))
                 .collect(),
             &exported,
-            |p, m: &&Mentor| common::mentor_feasible(data, p, m),
+            |p, m: &&Mentor| {
+                if *rules == Rules::default() {
+                    common::mentor_feasible(data, p, m)
+                } else {
+                    rules::mentor_ok(rules, data, p, m)
+                }
+            },
             |pr| pr.mentor.as_ref().map(MentorId::as_str),
         )
     }
 
-    fn offers(data: &InstanceData, export: &CandidateExport) -> Self {
+    /// The offer side, as [`SideModel::mentors`].
+    fn offers(data: &InstanceData, export: &CandidateExport, rules: &Rules) -> Self {
         let exported: Vec<(&str, &str, i64)> = export
             .offer_pairs
             .iter()
@@ -185,7 +210,13 @@ impl SideModel {
                 })
                 .collect(),
             &exported,
-            |p, (c, o): &(&Company, &Offer)| common::offer_feasible(data, p, c, o),
+            |p, (c, o): &(&Company, &Offer)| {
+                if *rules == Rules::default() {
+                    common::offer_feasible(data, p, c, o)
+                } else {
+                    rules::offer_ok(rules, data, p, c, o)
+                }
+            },
             |pr| pr.offer.as_ref().map(OfferId::as_str),
         )
     }
@@ -334,8 +365,8 @@ fn sides(data: &InstanceData, inst: &Instance, cfg: &Config) -> (SideModel, Side
         .expect("candidates")
         .export(inst);
     (
-        SideModel::mentors(data, &export),
-        SideModel::offers(data, &export),
+        SideModel::mentors(data, &export, &cfg.rules),
+        SideModel::offers(data, &export, &cfg.rules),
     )
 }
 
@@ -488,6 +519,37 @@ fn shuffled(data: &InstanceData, seed: u64) -> InstanceData {
 
 // ---------------------------------------------------------------------------
 // The laws.
+
+proptest! {
+    #![proptest_config(cases(3000))]
+
+    /// Under any rule setting: the candidates are exactly the pairs the
+    /// rule-aware checker (`tests/laws/rules.rs`) accepts, every pair made
+    /// is one of them (unless pinned), and each objective reaches the
+    /// brute-force optimum.
+    #[test]
+    fn law_configurable_rules(data in instance(), rules in any_rules(), w in weights()) {
+        let inst = build(&data);
+        let base = Config::default().rules(rules).weights(w);
+        let cands = Candidates::compute(&inst, &base).expect("candidates");
+        let (ms, os) = sides(&data, &inst, &base);
+        for objective in OBJECTIVES {
+            let report = Matcher::new(base.clone().objective(objective))
+                .run_with_candidates(&inst, &cands)
+                .expect("engine runs");
+            let (ma, oa) = engine_sides(&ms, &os, &report);
+            for (side, a) in [(&ms, &ma), (&os, &oa)] {
+                for (i, q) in a.iter().enumerate() {
+                    if let Some(q) = *q {
+                        prop_assert!(side.pinned[i] == Some(q) || side.score[i][q].is_some(), "a pair breaks a rule");
+                    }
+                }
+            }
+            check_optimal(&ms, objective, &ma);
+            check_optimal(&os, objective, &oa);
+        }
+    }
+}
 
 proptest! {
     #![proptest_config(cases(4000))]

@@ -413,6 +413,28 @@ pub fn weights() -> impl Strategy<Value = Weights> {
     ]
 }
 
+/// Rule settings, each switch random, thresholds around their defaults.
+pub fn any_rules() -> impl Strategy<Value = Rules> {
+    (
+        option::of(cefr()),
+        any::<[bool; 7]>(),
+        select(vec![0u32, 15, 60, 120, 240]),
+    )
+        .prop_map(|(lang, b, minutes)| {
+            let mut r = Rules::default()
+                .min_shared_language(lang)
+                .min_common_minutes(minutes);
+            r.mentor_distance = b[0];
+            r.mentor_requirements = b[1];
+            r.offer_goals = b[2];
+            r.offer_requirements = b[3];
+            r.offer_distance = b[4];
+            r.offer_schedule = b[5];
+            r.offer_work_permit = b[6];
+            r
+        })
+}
+
 /// Any valid configuration (for the serde law): random objective, rules,
 /// weights anywhere in their range, alternatives.
 pub fn any_config() -> impl Strategy<Value = Config> {
