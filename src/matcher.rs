@@ -156,6 +156,24 @@ impl Matcher {
         let offer_caps: Vec<u32> = inst.offers.iter().map(|o| o.slots).collect();
         let ctl = &self.control;
         ctl.check(Stage::SolveMentors)?;
+        // Lowest score among pinned pairs (as the report shows them), for Egalitarian.
+        let cfg = &self.config;
+        let pinned_min_m = inst
+            .pinned_mentor
+            .iter()
+            .map(|&(p, q)| {
+                score::mentor_breakdown_any(inst, cfg, p, q).total()
+                    + score::continuity(cfg, cands.prev_mentor[p as usize], q)
+            })
+            .min();
+        let pinned_min_o = inst
+            .pinned_offer
+            .iter()
+            .map(|&(p, q)| {
+                score::offer_breakdown_any(inst, cfg, p, q).total()
+                    + score::continuity(cfg, cands.prev_offer[p as usize], q)
+            })
+            .min();
         // The two sides are independent problems: solve them side by side.
         let (m_side, o_side) = rayon::join(
             || {
@@ -166,6 +184,7 @@ impl Matcher {
                     &cands.mentor,
                     &cands.mentor_start,
                     &inst.pinned_mentor,
+                    pinned_min_m,
                     self.config.objective,
                 );
                 ctl.progress(Stage::SolveMentors, 1, 1);
@@ -179,6 +198,7 @@ impl Matcher {
                     &cands.offer,
                     &cands.offer_start,
                     &inst.pinned_offer,
+                    pinned_min_o,
                     self.config.objective,
                 );
                 ctl.progress(Stage::SolveOffers, 1, 1);
@@ -510,6 +530,7 @@ fn solve_side(
     cands: &[Cand],
     start: &[usize],
     pinned: &[(u32, u32)],
+    pinned_min: Option<i64>,
     objective: MatchObjective,
 ) -> Result<SideResult> {
     let mut assigned = vec![None; n];
@@ -564,7 +585,24 @@ fn solve_side(
             MatchObjective::Egalitarian => Objective::Egalitarian,
             _ => Objective::MaxCardinality,
         };
-        let a: assign::Assignment = prob.solve(obj)?;
+        let mut a: assign::Assignment = prob.solve(obj)?;
+        if objective == MatchObjective::Egalitarian {
+            // The worst-off matched participant may be a pinned one, whatever
+            // the solver does. Then any maximum matching whose free pairs all
+            // score at least that pinned score is equally egalitarian, and
+            // the best total among them is the answer. (It is still of
+            // maximum cardinality: the egalitarian matching is one of them.)
+            let free_min = a.pairs().map(|(_, _, w)| w).min();
+            if let (Some(pm), Some(fm)) = (pinned_min, free_min)
+                && pm < fm
+            {
+                let mut relaxed = Problem::new(lefts.len(), right_caps.clone());
+                for (l, r, w) in edges().filter(|e| e.2 >= pm) {
+                    relaxed.add_edge(l, r, w)?;
+                }
+                a = relaxed.solve(Objective::MaxCardinality)?;
+            }
+        }
         (0..lefts.len()).map(|l| a.right_of(l)).collect()
     };
     for (l, r) in chosen.into_iter().enumerate() {

@@ -25,7 +25,9 @@ pub enum MatchObjective {
     /// The highest total score; someone may be left out if that scores higher.
     MaxWeight,
     /// Maximum cardinality, then the worst-off matched participant's score as
-    /// high as possible, then the highest total.
+    /// high as possible, then the highest total. Pinned participants count
+    /// as matched: when a pinned pair is the worst off whatever the solver
+    /// does, no total is given up to raise the others above it.
     Egalitarian,
     /// Participant-proposing deferred acceptance with capacities: no
     /// participant and provider would both rather be together.
