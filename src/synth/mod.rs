@@ -78,11 +78,13 @@
 //! regenerates them, and a test checks they never drift.
 
 mod letzwork;
+mod national;
 mod pieces;
 mod rng;
 mod saxony;
 
 pub use letzwork::Letzwork;
+pub use national::{City, National};
 pub use saxony::Saxony;
 
 use crate::model::InstanceData;
