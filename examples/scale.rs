@@ -82,6 +82,21 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// CPU time of this process so far, all threads (Linux; `None` elsewhere).
+///
+/// On a busy machine wall time includes waiting for a core; CPU time does
+/// not, so both are shown. `/proc/self/stat` counts in clock ticks, which
+/// are 1/100 s on Linux.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may contain spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
+}
+
 fn mib(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MiB"))
 }
@@ -102,27 +117,34 @@ const STAGES: [&str; 4] = ["generate", "validate", "candidates", "solve+report"]
 /// One run's outcome: per-stage times and what the answer looked like.
 struct Run {
     times: [Duration; 4],
+    cpu: [Option<Duration>; 4],
     peaks: [Option<f64>; 4],
     mentor_pairs: usize,
     offer_pairs: usize,
     report: Report,
 }
 
-fn stage<T>(
-    k: usize,
-    times: &mut [Duration; 4],
-    peaks: &mut [Option<f64>; 4],
-    f: impl FnOnce() -> T,
-) -> T {
+/// Per-stage measurements of one run.
+#[derive(Default)]
+struct Clocks {
+    times: [Duration; 4],
+    cpu: [Option<Duration>; 4],
+    peaks: [Option<f64>; 4],
+}
+
+fn stage<T>(k: usize, clocks: &mut Clocks, f: impl FnOnce() -> T) -> T {
+    let c0 = cpu_time();
     let t = Instant::now();
     let out = f();
-    times[k] = t.elapsed();
-    peaks[k] = peak_rss_mib();
+    clocks.times[k] = t.elapsed();
+    clocks.cpu[k] = cpu_time().zip(c0).map(|(b, a)| b.saturating_sub(a));
+    clocks.peaks[k] = peak_rss_mib();
     println!(
-        "  {:<13} {:>10.1} ms   peak so far {}",
+        "  {:<13} {:>10.1} ms wall, {} CPU, peak so far {}",
         STAGES[k],
-        times[k].as_secs_f64() * 1e3,
-        mib(peaks[k])
+        ms(clocks.times[k]),
+        cpu_s(clocks.cpu[k]),
+        mib(clocks.peaks[k])
     );
     // Flushed at once, so a run stopped by `timeout` still shows its stages.
     let _ = std::io::stdout().flush();
@@ -130,8 +152,7 @@ fn stage<T>(
 }
 
 fn run_once(args: &Args) -> Result<Run, mentormatch::Error> {
-    let mut times = [Duration::ZERO; 4];
-    let mut peaks = [None; 4];
+    let mut clocks = Clocks::default();
     let mut generator = National::new()
         .seed(args.seed)
         .participants(args.participants);
@@ -141,19 +162,18 @@ fn run_once(args: &Args) -> Result<Run, mentormatch::Error> {
     if let Some(o) = args.offers {
         generator = generator.offers(o);
     }
-    let data = stage(0, &mut times, &mut peaks, || generator.build());
-    let inst = stage(1, &mut times, &mut peaks, || Instance::new(data))?;
+    let data = stage(0, &mut clocks, || generator.build());
+    let inst = stage(1, &mut clocks, || Instance::new(data))?;
     let cfg = Config::default();
-    let cands = stage(2, &mut times, &mut peaks, || {
-        Candidates::compute(&inst, &cfg)
-    })?;
+    let cands = stage(2, &mut clocks, || Candidates::compute(&inst, &cfg))?;
     let matcher = Matcher::new(cfg.clone());
-    let report = stage(3, &mut times, &mut peaks, || {
+    let report = stage(3, &mut clocks, || {
         matcher.run_with_candidates(&inst, &cands)
     })?;
     Ok(Run {
-        times,
-        peaks,
+        times: clocks.times,
+        cpu: clocks.cpu,
+        peaks: clocks.peaks,
         mentor_pairs: cands.mentor_pair_count(),
         offer_pairs: cands.offer_pair_count(),
         report,
@@ -172,6 +192,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
+}
+
+fn cpu_s(d: Option<Duration>) -> String {
+    d.map_or_else(|| "n/a".to_owned(), |d| format!("{:.2} s", d.as_secs_f64()))
 }
 
 fn run(args: &Args) -> Result<(), mentormatch::Error> {
@@ -203,14 +227,36 @@ fn run(args: &Args) -> Result<(), mentormatch::Error> {
     } else {
         "one run".to_owned()
     };
-    println!("stage           time ({what})   peak memory after stage (last run)");
+    println!("stage ({what})");
+    println!(
+        "{:<15} {:>15} {:>12} {:>12}",
+        "", "wall", "CPU", "peak memory"
+    );
     let mut total = Duration::ZERO;
+    let mut total_cpu = Some(Duration::ZERO);
     for (k, name) in STAGES.iter().enumerate() {
         let t = median(runs.iter().map(|r| r.times[k]).collect());
+        let c = runs
+            .iter()
+            .map(|r| r.cpu[k])
+            .collect::<Option<Vec<_>>>()
+            .map(median);
         total += t;
-        println!("{name:<15} {:>12.1} ms   {:>12}", ms(t), mib(last.peaks[k]));
+        total_cpu = total_cpu.zip(c).map(|(a, b)| a + b);
+        println!(
+            "{name:<15} {:>12.1} ms {:>12} {:>12}",
+            ms(t),
+            cpu_s(c),
+            mib(last.peaks[k])
+        );
     }
-    println!("{:<15} {:>12.1} ms", "total", ms(total));
+    println!(
+        "{:<15} {:>12.1} ms {:>12}",
+        "total",
+        ms(total),
+        cpu_s(total_cpu)
+    );
+    println!("  (CPU: all threads; peak memory: VmHWM after the stage, last run)");
     println!(
         "  (solve+report is one call, Matcher::run_with_candidates: both sides solved, then the report built)"
     );
