@@ -27,10 +27,7 @@ impl Feasible {
         let export = cands.export(inst);
         let mut mentors: HashMap<String, Vec<String>> = HashMap::new();
         for p in export.mentor_pairs {
-            mentors
-                .entry(p.participant.0)
-                .or_default()
-                .push(p.mentor.0);
+            mentors.entry(p.participant.0).or_default().push(p.mentor.0);
         }
         let mut offers: HashMap<String, Vec<String>> = HashMap::new();
         for p in export.offer_pairs {
@@ -68,7 +65,7 @@ impl Feasible {
         for u in &report.unmatched {
             let (feasible, load, cap) = match u.side {
                 Side::Mentor => (&self.mentors, &mentor_load, &self.mentor_cap),
-                _ => (&self.offers, &offer_load, &self.offer_cap),
+                Side::Offer => (&self.offers, &offer_load, &self.offer_cap),
             };
             for q in feasible.get(u.participant.as_str()).into_iter().flatten() {
                 let used = load.get(q.as_str()).copied().unwrap_or(0);

@@ -9,7 +9,7 @@
 //! offers around the 82 largest cities), validates it, computes the
 //! candidates and solves, timing each stage, and prints a stage table,
 //! pairs made, unmatched counts, candidate pair counts and peak memory
-//! (VmHWM). `solve+report` is one call ([`Matcher::run_with_candidates`]
+//! (`VmHWM`). `solve+report` is one call ([`Matcher::run_with_candidates`]
 //! solves both sides and builds the report), so it is timed as one stage.
 //! With `--repeat R` the table shows the median of R runs per stage (the
 //! counts are the same in every run). `--threads T` runs everything inside

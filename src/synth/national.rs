@@ -73,7 +73,8 @@ impl City {
     /// ```
     /// use mentormatch::synth::National;
     /// let cities = National::cities();
-    /// assert!(cities[0].radius_km() > cities[cities.len() - 1].radius_km());
+    /// let smallest = cities.last().ok_or("empty table")?;
+    /// assert!(cities[0].radius_km() > smallest.radius_km());
     /// assert!((20.0..22.0).contains(&cities[0].radius_km()));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -408,7 +409,8 @@ impl National {
     /// use mentormatch::synth::National;
     /// let g = National::new();
     /// assert_eq!((g.participant_count(), g.mentor_count(), g.offer_count()), (10_000, 500, 1_000));
-    /// assert_eq!(g.company_count(), 500);
+    /// let companies: u32 = g.company_count().try_into()?;
+    /// assert_eq!(companies, 500);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new() -> Self {
@@ -519,7 +521,8 @@ impl National {
     ///
     /// ```
     /// use mentormatch::synth::National;
-    /// assert_eq!(National::new().participants(1_000_000).participant_count(), 1_000_000);
+    /// let n: u32 = National::new().participants(1_000_000).participant_count().try_into()?;
+    /// assert_eq!(n, 1_000_000);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn participant_count(&self) -> usize {
@@ -530,7 +533,8 @@ impl National {
     ///
     /// ```
     /// use mentormatch::synth::National;
-    /// assert_eq!(National::new().participants(1_000_000).mentor_count(), 50_000);
+    /// let m: u32 = National::new().participants(1_000_000).mentor_count().try_into()?;
+    /// assert_eq!(m, 50_000);
     /// assert_eq!(National::new().participants(1_000_000).mentors(9).mentor_count(), 9);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -542,7 +546,9 @@ impl National {
     ///
     /// ```
     /// use mentormatch::synth::National;
-    /// assert_eq!(National::new().participants(1_000_000).offer_count(), 100_000);
+    /// let o: u32 = National::new().participants(1_000_000).offer_count().try_into()?;
+    /// assert_eq!(o, 100_000);
+    /// assert_eq!(National::new().participants(10).offers(0).offer_count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn offer_count(&self) -> usize {
@@ -553,7 +559,8 @@ impl National {
     ///
     /// ```
     /// use mentormatch::synth::National;
-    /// assert_eq!(National::new().participants(1_000_000).company_count(), 50_000);
+    /// let c: u32 = National::new().participants(1_000_000).company_count().try_into()?;
+    /// assert_eq!(c, 50_000);
     /// assert_eq!(National::new().participants(0).offers(3).company_count(), 2);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
