@@ -24,7 +24,8 @@ const CITIES_JSON: &str = include_str!("../../fixtures/de-cities.json");
 
 /// A German city of the embedded table `fixtures/de-cities.json`: the
 /// *Großstädte* (100,000 inhabitants or more), with population figures of
-/// Destatis for 31 December 2022 and city-centre coordinates.
+/// Destatis for 31 December 2022 and city-centre coordinates (approximate:
+/// the file's `source` field says where they come from and how exact they are).
 ///
 /// ```
 /// use mentormatch::synth::National;
