@@ -1,4 +1,5 @@
-//! Seeded synthetic instances that look like two real programmes.
+//! Seeded synthetic instances that look like two real programmes, and a
+//! national-scale one.
 //!
 //! Benchmarks, examples and tests need instances with the texture of real
 //! ones — languages that follow origins, reception structures concentrated in
@@ -45,6 +46,17 @@
 //!   1,000 employers with 1,500 apprenticeships and jobs (all needing a work
 //!   permit); audit labels for the focus groups (women; people without a
 //!   vocational qualification).
+//! - [`National`] — Germany at national scale, for benchmarks up to a
+//!   million participants. Modelled: participants, mentors and companies
+//!   around the 82 German cities of 100,000 or more inhabitants
+//!   ([`National::cities`], the embedded table `fixtures/de-cities.json`
+//!   with Destatis population figures for 2022), each city drawn in
+//!   proportion to its population and spread over a disc growing with the
+//!   square root of its size; origins as in German programmes today
+//!   (Ukraine, Syria, Afghanistan, Iraq, Turkey, Eritrea, …), German at
+//!   A1–C1, volunteer and professional mentors (5 % of participants by
+//!   default), jobs, apprenticeships and internships (10 %). Generated in
+//!   parallel in linear time; not a committed fixture.
 //!
 //! # Guarantees
 //!
@@ -65,8 +77,8 @@
 //!
 //! # Building blocks
 //!
-//! Inside the crate, the pieces are reusable by larger generators (a
-//! national-scale one is planned): a seeded generator with one stream per
+//! Inside the crate, the pieces are reusable by larger generators (such as
+//! [`National`]): a seeded generator with one stream per
 //! record, weighted choice, points uniform in a disc around a town (radius
 //! in km), language profiles by origin with CEFR level tables, availability
 //! templates, sectors with their skills, count allocation by largest
@@ -78,11 +90,13 @@
 //! regenerates them, and a test checks they never drift.
 
 mod letzwork;
+mod national;
 mod pieces;
 mod rng;
 mod saxony;
 
 pub use letzwork::Letzwork;
+pub use national::{City, National};
 pub use saxony::Saxony;
 
 use crate::model::InstanceData;
