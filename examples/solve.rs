@@ -111,7 +111,8 @@ fn load(path: &str) -> (Problem, bool, Objective) {
         }
         2 => {
             let (r, c) = (nums.size(), nums.size());
-            let w: Vec<i64> = (0..r * c).map(|_| nums.next()).collect();
+            let len = r.checked_mul(c).unwrap_or_else(|| fail("matrix too large"));
+            let w: Vec<i64> = (0..len).map(|_| nums.next()).collect();
             let p = Problem::from_dense(r, c, &w).unwrap_or_else(|e| fail(&e.to_string()));
             (p, false, Objective::MaxCardinality)
         }
@@ -121,7 +122,7 @@ fn load(path: &str) -> (Problem, bool, Objective) {
             while !nums.at_end() {
                 rest.push(nums.next());
             }
-            if rest.len() == n * n {
+            if n.checked_mul(n) == Some(rest.len()) {
                 let w: Vec<i64> = rest.iter().map(|c| -c).collect();
                 let p = Problem::from_dense(n, n, &w).unwrap_or_else(|e| fail(&e.to_string()));
                 (p, true, Objective::MaxCardinality)

@@ -316,6 +316,67 @@ proptest! {
     }
 }
 
+/// Sparse capacitated instances deep enough for long augmenting paths:
+/// `n` left vertices with `deg` candidates each among `m` right vertices.
+fn medium() -> impl Strategy<Value = Inst> {
+    (
+        40usize..120,
+        3usize..25,
+        1u32..6,
+        1usize..7,
+        any::<u64>(),
+        prop_oneof![Just(3i64), Just(1000), Just(MAX_WEIGHT)],
+    )
+        .prop_map(|(n, m, cap, deg, seed, range)| {
+            let mut s = seed | 1;
+            let mut next = move || {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                s
+            };
+            let caps = (0..m)
+                .map(|_| 1 + (next() % u64::from(cap)) as u32)
+                .collect();
+            let mut edges = Vec::new();
+            for i in 0..n {
+                let mut js: Vec<usize> = (0..deg.min(m))
+                    .map(|_| (next() % m as u64) as usize)
+                    .collect();
+                js.sort_unstable();
+                js.dedup();
+                for j in js {
+                    edges.push((i, j, (next() % (range as u64 + 1)) as i64 - range / 4));
+                }
+            }
+            Inst {
+                n_left: n,
+                caps,
+                edges,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: config().cases.div_ceil(8), ..config() })]
+
+    /// Law: on medium sparse capacitated graphs (long augmenting paths, the
+    /// pruning bounds at work) the optimum equals Kuhn–Munkres.
+    #[test]
+    fn medium_sparse_vs_kuhn_munkres(inst in medium()) {
+        let p = inst.problem();
+        let a = p.solve(Objective::MaxWeight).unwrap();
+        check_feasible(&inst, &a);
+        a.verify(&p).unwrap();
+        prop_assert_eq!(a.total_weight(), km(&inst, 0).1);
+        let c = p.solve(Objective::MaxCardinality).unwrap();
+        check_feasible(&inst, &c);
+        c.verify(&p).unwrap();
+        let offset = 2 * MAX_WEIGHT * (inst.n_left as i64 + 1) + 1;
+        prop_assert_eq!((c.matched() as i64, c.total_weight()), km(&inst, offset));
+    }
+}
+
 /// Law: the same answer with one thread and with several (components are
 /// solved in parallel).
 #[test]

@@ -126,7 +126,7 @@ impl Assignment {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn weight_of(&self, left: usize) -> Option<i64> {
-        self.right_of(left).map(|_| self.weight_of[left])
+        self.right_of(left).and(self.weight_of.get(left).copied())
     }
 
     /// The assigned pairs `(left, right, weight)`, by increasing left vertex.
