@@ -336,6 +336,26 @@ impl Vocab {
     }
 }
 
+/// Pins seen so far on one side, while checking pinned and forbidden pairs.
+struct PinSide<'a> {
+    /// `mentor` or `offer`, as in JSON.
+    kind: &'static str,
+    /// Participants already pinned on this side.
+    pinned_of: HashSet<&'a str>,
+    /// Provider id → number of participants pinned to it.
+    pins: HashMap<&'a str, u32>,
+}
+
+impl PinSide<'_> {
+    fn new(kind: &'static str) -> Self {
+        PinSide {
+            kind,
+            pinned_of: HashSet::new(),
+            pins: HashMap::new(),
+        }
+    }
+}
+
 /// Ids of records that failed to parse, so references to them are not
 /// reported a second time as unknown.
 #[derive(Default)]
@@ -534,10 +554,8 @@ impl Instance {
             }
         }
         // --- pinned and forbidden
-        let mut pins_of_mentor: HashMap<&str, u32> = HashMap::new();
-        let mut pins_of_offer: HashMap<&str, u32> = HashMap::new();
-        let mut pinned_mentor_of: HashSet<&str> = HashSet::new();
-        let mut pinned_offer_of: HashSet<&str> = HashSet::new();
+        let mut mentor_pins = PinSide::new("mentor");
+        let mut offer_pins = PinSide::new("offer");
         let forbidden: HashSet<&PairRef> = data.forbidden.iter().collect();
         for (list, pairs) in [("pinned", &data.pinned), ("forbidden", &data.forbidden)] {
             for (i, pr) in pairs.iter().enumerate() {
@@ -551,7 +569,7 @@ impl Instance {
                         "unknown participant id",
                     );
                 }
-                match (&pr.mentor, &pr.offer) {
+                let (side, id, known, unknown_elsewhere) = match (&pr.mentor, &pr.offer) {
                     (Some(_), Some(_)) | (None, None) => {
                         c.push(
                             &r,
@@ -559,60 +577,51 @@ impl Instance {
                             "",
                             "a pair names exactly one of `mentor` and `offer`",
                         );
+                        continue;
                     }
-                    (Some(m), None) => {
-                        let m_ok = m_ids.contains_key(m.as_str());
-                        if !m_ok && !unparsed.mentors.contains(m.as_str()) {
-                            c.push(&r, "mentor", quote(m.as_str()), "unknown mentor id");
-                        }
-                        if list == "pinned" && p_ok && m_ok {
-                            if !pinned_mentor_of.insert(pr.participant.as_str()) {
-                                c.push(
-                                    &r,
-                                    "participant",
-                                    quote(pr.participant.as_str()),
-                                    "participant is pinned to more than one mentor",
-                                );
-                            }
-                            *pins_of_mentor.entry(m.as_str()).or_default() += 1;
-                            if forbidden.contains(pr) {
-                                c.push(
-                                    &r,
-                                    "mentor",
-                                    quote(m.as_str()),
-                                    "pair is both pinned and forbidden",
-                                );
-                            }
-                        }
+                    (Some(m), None) => (
+                        &mut mentor_pins,
+                        m.as_str(),
+                        m_ids.contains_key(m.as_str()),
+                        unparsed.mentors.contains(m.as_str()),
+                    ),
+                    (None, Some(o)) => (
+                        &mut offer_pins,
+                        o.as_str(),
+                        o_ids.contains_key(o.as_str()),
+                        unparsed.offers.contains(o.as_str()),
+                    ),
+                };
+                if !known && !unknown_elsewhere {
+                    c.push(
+                        &r,
+                        side.kind,
+                        quote(id),
+                        format!("unknown {} id", side.kind),
+                    );
+                }
+                if list == "pinned" && p_ok && known {
+                    if !side.pinned_of.insert(pr.participant.as_str()) {
+                        c.push(
+                            &r,
+                            "participant",
+                            quote(pr.participant.as_str()),
+                            format!("participant is pinned to more than one {}", side.kind),
+                        );
                     }
-                    (None, Some(o)) => {
-                        let o_ok = o_ids.contains_key(o.as_str());
-                        if !o_ok && !unparsed.offers.contains(o.as_str()) {
-                            c.push(&r, "offer", quote(o.as_str()), "unknown offer id");
-                        }
-                        if list == "pinned" && p_ok && o_ok {
-                            if !pinned_offer_of.insert(pr.participant.as_str()) {
-                                c.push(
-                                    &r,
-                                    "participant",
-                                    quote(pr.participant.as_str()),
-                                    "participant is pinned to more than one offer",
-                                );
-                            }
-                            *pins_of_offer.entry(o.as_str()).or_default() += 1;
-                            if forbidden.contains(pr) {
-                                c.push(
-                                    &r,
-                                    "offer",
-                                    quote(o.as_str()),
-                                    "pair is both pinned and forbidden",
-                                );
-                            }
-                        }
+                    *side.pins.entry(id).or_default() += 1;
+                    if forbidden.contains(pr) {
+                        c.push(
+                            &r,
+                            side.kind,
+                            quote(id),
+                            "pair is both pinned and forbidden",
+                        );
                     }
                 }
             }
         }
+        let (pins_of_mentor, pins_of_offer) = (mentor_pins.pins, offer_pins.pins);
         let mut over: Vec<(&str, u32)> = pins_of_mentor.into_iter().collect();
         over.sort_unstable();
         for (m, n) in over {

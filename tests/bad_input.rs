@@ -383,3 +383,45 @@ fn every_parse_problem_of_a_record_is_reported() {
         ],
     );
 }
+
+#[test]
+fn a_participant_pinned_twice_on_one_side() {
+    let m = reject(|v| {
+        let mut m2 = v["mentors"][0].clone();
+        m2["id"] = json!("m-02");
+        v["mentors"].as_array_mut().unwrap().push(m2);
+        v["pinned"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"participant": "p-001", "mentor": "m-02"}));
+    });
+    has(
+        &m,
+        &[
+            "pinned[1] field `participant` = \"p-001\"",
+            "pinned to more than one mentor",
+        ],
+    );
+    let m = reject(|v| {
+        let mut o2 = v["companies"][0]["offers"][0].clone();
+        o2["id"] = json!("c-01/intern-2");
+        v["companies"][0]["offers"].as_array_mut().unwrap().push(o2);
+        v["forbidden"] = json!([]);
+        v["pinned"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"participant": "p-001", "offer": "c-01/intern-1"}));
+        v["pinned"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"participant": "p-001", "offer": "c-01/intern-2"}));
+    });
+    has(
+        &m,
+        &[
+            "pinned[2] field `participant` = \"p-001\"",
+            "pinned to more than one offer",
+        ],
+    );
+    assert!(m.contains("1 problem"), "{m}");
+}
