@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::assign::{self, Objective, Problem};
 use crate::control::{CancelToken, Control, Observer, Stage};
 use crate::error::Result;
@@ -60,6 +62,27 @@ pub struct Matcher {
 struct SideResult {
     assigned: Vec<Option<u32>>,
     pinned: Vec<bool>,
+    /// The solver's answer with the vertex maps, for pricing pruned pairs
+    /// (absent under `stable`).
+    proof: Option<Proof>,
+}
+
+/// An assignment with its duals and the maps from people to its vertices.
+struct Proof {
+    assignment: assign::Assignment,
+    /// Participant → left vertex (`u32::MAX`: not in the problem).
+    left_of: Vec<u32>,
+    /// Provider → right vertex (`u32::MAX`: no room left).
+    right_of: Vec<u32>,
+}
+
+/// How a side's pruned candidates were priced.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pricing {
+    pruned: u64,
+    entered: u64,
+    rounds: u32,
+    proven: bool,
 }
 
 impl Matcher {
@@ -151,7 +174,6 @@ impl Matcher {
     /// As [`Matcher::run`].
     pub fn run_with_candidates(&self, inst: &Instance, cands: &Candidates) -> Result<Report> {
         self.config.validate()?;
-        let n = inst.participants.len();
         let mentor_caps: Vec<u32> = inst.mentors.iter().map(|m| m.capacity).collect();
         let offer_caps: Vec<u32> = inst.offers.iter().map(|o| o.slots).collect();
         let ctl = &self.control;
@@ -178,37 +200,57 @@ impl Matcher {
         let (m_side, o_side) = rayon::join(
             || {
                 ctl.progress(Stage::SolveMentors, 0, 1);
-                let r = solve_side(
-                    n,
+                let r = solve_priced(
+                    inst,
+                    cfg,
+                    cands,
+                    true,
                     &mentor_caps,
-                    &cands.mentor,
-                    &cands.mentor_start,
                     &inst.pinned_mentor,
                     pinned_min_m,
-                    self.config.objective,
                 );
                 ctl.progress(Stage::SolveMentors, 1, 1);
                 r
             },
             || {
                 ctl.progress(Stage::SolveOffers, 0, 1);
-                let r = solve_side(
-                    n,
+                let r = solve_priced(
+                    inst,
+                    cfg,
+                    cands,
+                    false,
                     &offer_caps,
-                    &cands.offer,
-                    &cands.offer_start,
                     &inst.pinned_offer,
                     pinned_min_o,
-                    self.config.objective,
                 );
                 ctl.progress(Stage::SolveOffers, 1, 1);
                 r
             },
         );
-        let (m_side, o_side) = (m_side?, o_side?);
+        let ((m_side, m_pricing, m_lists), (o_side, o_pricing, o_lists)) = (m_side?, o_side?);
         ctl.check(Stage::Report)?;
         ctl.progress(Stage::Report, 0, 1);
-        let report = self.build_report(inst, cands, &m_side, &o_side, &mentor_caps, &offer_caps);
+        // Pairs that entered by pricing join the candidates the report explains.
+        let priced;
+        let cands = if m_lists.is_some() || o_lists.is_some() {
+            let mut c = cands.clone();
+            if let Some((l, s)) = m_lists {
+                (c.mentor, c.mentor_start) = (l, s);
+            }
+            if let Some((l, s)) = o_lists {
+                (c.offer, c.offer_start) = (l, s);
+            }
+            priced = c;
+            &priced
+        } else {
+            cands
+        };
+        let mut report =
+            self.build_report(inst, cands, &m_side, &o_side, &mentor_caps, &offer_caps);
+        report.summary.pruned_pairs = m_pricing.pruned + o_pricing.pruned;
+        report.summary.priced_in = m_pricing.entered + o_pricing.entered;
+        report.summary.pricing_rounds = m_pricing.rounds.max(o_pricing.rounds);
+        report.summary.proven_optimal = m_pricing.proven && o_pricing.proven;
         ctl.progress(Stage::Report, 1, 1);
         Ok(report)
     }
@@ -573,6 +615,7 @@ fn solve_side(
                 .map(move |c| (l, rop[c.q as usize] as usize, c.score))
         })
     };
+    let mut assignment = None;
     let chosen: Vec<Option<usize>> = if objective == MatchObjective::Stable {
         deferred_acceptance(lefts.len(), &right_caps, edges())
     } else {
@@ -603,17 +646,181 @@ fn solve_side(
                 a = relaxed.solve(Objective::MaxCardinality)?;
             }
         }
-        (0..lefts.len()).map(|l| a.right_of(l)).collect()
+        let chosen = (0..lefts.len()).map(|l| a.right_of(l)).collect();
+        assignment = Some(a);
+        chosen
     };
     for (l, r) in chosen.into_iter().enumerate() {
         if let Some(r) = r {
             assigned[lefts[l] as usize] = Some(providers[r]);
         }
     }
+    let proof = assignment.map(|assignment| {
+        let mut left_of = vec![u32::MAX; n];
+        for (l, &p) in lefts.iter().enumerate() {
+            left_of[p as usize] = l as u32;
+        }
+        Proof {
+            assignment,
+            left_of,
+            right_of: right_of_provider,
+        }
+    });
     Ok(SideResult {
         assigned,
         pinned: is_pinned,
+        proof,
     })
+}
+
+/// Solve one side; when its candidate lists were pruned to the best `k`,
+/// price every pruned feasible pair with the duals, let those that could
+/// improve the optimum enter, and solve again until none can.
+///
+/// Why this is exact: if no feasible pair has a positive reduced cost
+/// `w + B − u − v`, the duals are feasible for the whole feasible graph, so
+/// the assignment maximises `Σ (w + B)` over it (LP duality). For
+/// `max_weight` (`B = 0`) that is the claim. For `max_cardinality` it also
+/// needs `B > k·M` (k pairs assigned, M the largest score of any feasible
+/// pair to a provider with room; scores are never negative): then one more
+/// pair always outweighs any score difference. The solver's `B` is checked
+/// against the whole graph's `M`; if it falls short, the side is solved
+/// again over every feasible pair.
+#[allow(clippy::too_many_arguments)]
+fn solve_priced(
+    inst: &Instance,
+    cfg: &Config,
+    cands: &Candidates,
+    mentors: bool,
+    caps: &[u32],
+    pinned: &[(u32, u32)],
+    pinned_min: Option<i64>,
+) -> Result<(SideResult, Pricing, Option<Csr>)> {
+    let n = inst.participants.len();
+    let objective = cfg.objective;
+    let (list, start, pruned) = if mentors {
+        (&cands.mentor, &cands.mentor_start, cands.pruned.0)
+    } else {
+        (&cands.offer, &cands.offer_start, cands.pruned.1)
+    };
+    if score::pruning(cfg).is_none() || pruned == 0 {
+        let res = solve_side(n, caps, list, start, pinned, pinned_min, objective)?;
+        let pricing = Pricing {
+            rounds: 1,
+            proven: true,
+            ..Pricing::default()
+        };
+        return Ok((res, pricing, None));
+    }
+    let all_pairs = |p: u32| {
+        if mentors {
+            score::all_mentor_pairs(inst, cfg, cands, p)
+        } else {
+            score::all_offer_pairs(inst, cfg, cands, p)
+        }
+    };
+    let mut pricing = Pricing {
+        pruned,
+        ..Pricing::default()
+    };
+    let (mut list, mut start) = (list.clone(), start.clone());
+    loop {
+        let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective)?;
+        pricing.rounds += 1;
+        let proof = res
+            .proof
+            .as_ref()
+            .expect("pruning applies to max_cardinality and max_weight only");
+        let a = &proof.assignment;
+        let offset = a.certificate().offset();
+        // Per participant: pairs that enter, and the best score to a provider with room.
+        let priced: Vec<(Vec<Cand>, i64)> = (0..n as u32)
+            .into_par_iter()
+            .map(|p| {
+                if res.pinned[p as usize] {
+                    return (Vec::new(), 0);
+                }
+                let kept = &list[start[p as usize]..start[p as usize + 1]];
+                let l = proof.left_of[p as usize];
+                let u = if l == u32::MAX {
+                    0
+                } else {
+                    a.left_dual(l as usize).unwrap_or(0)
+                };
+                let mut best = 0;
+                let mut enter = Vec::new();
+                for c in all_pairs(p) {
+                    let r = proof.right_of[c.q as usize];
+                    if r == u32::MAX {
+                        continue;
+                    }
+                    best = best.max(c.score);
+                    if kept.binary_search_by_key(&c.q, |k| k.q).is_ok() {
+                        continue;
+                    }
+                    let v = a.right_dual(r as usize).unwrap_or(0);
+                    if i128::from(c.score) + i128::from(offset) - i128::from(u) - i128::from(v) > 0
+                    {
+                        enter.push(c);
+                    }
+                }
+                (enter, best)
+            })
+            .collect();
+        let entering: usize = priced.iter().map(|x| x.0.len()).sum();
+        if entering == 0 {
+            let max_w = priced.iter().map(|x| x.1).max().unwrap_or(0);
+            let k = a.matched() as i128;
+            pricing.proven = objective == MatchObjective::MaxWeight
+                || i128::from(offset) > k * i128::from(max_w);
+            if pricing.proven {
+                return Ok((res, pricing, Some((list, start))));
+            }
+            // The offset is too small for the whole graph: solve over every pair.
+            let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
+            let (list, start) = csr(full);
+            let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective)?;
+            pricing.rounds += 1;
+            pricing.entered = list.len() as u64 - (cands_len(mentors, cands) as u64);
+            pricing.proven = true;
+            return Ok((res, pricing, Some((list, start))));
+        }
+        pricing.entered += entering as u64;
+        let merged: Vec<Vec<Cand>> = priced
+            .into_iter()
+            .enumerate()
+            .map(|(p, (enter, _))| {
+                let mut v = list[start[p]..start[p + 1]].to_vec();
+                v.extend(enter);
+                v.sort_unstable_by_key(|c| c.q);
+                v
+            })
+            .collect();
+        (list, start) = csr(merged);
+    }
+}
+
+fn cands_len(mentors: bool, cands: &Candidates) -> usize {
+    if mentors {
+        cands.mentor.len()
+    } else {
+        cands.offer.len()
+    }
+}
+
+/// Candidate pairs of all participants in one array, with per-participant offsets.
+type Csr = (Vec<Cand>, Vec<usize>);
+
+/// Per-participant lists into one CSR array with offsets.
+fn csr(lists: Vec<Vec<Cand>>) -> Csr {
+    let mut start = Vec::with_capacity(lists.len() + 1);
+    let mut flat = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    for v in lists {
+        start.push(flat.len());
+        flat.extend(v);
+    }
+    start.push(flat.len());
+    (flat, start)
 }
 
 /// Proposals a provider holds: a min-heap whose top is the worst held.

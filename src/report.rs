@@ -343,6 +343,20 @@ pub struct Summary {
     pub pinned: u32,
     /// Pinned pairs that break a hard rule.
     pub pinned_with_violations: u32,
+    /// Feasible pairs left out of the solver by `top_k` (0 without pruning).
+    #[serde(default)]
+    pub pruned_pairs: u64,
+    /// Pruned pairs that entered because pricing showed they could improve the optimum.
+    #[serde(default)]
+    pub priced_in: u64,
+    /// Solves needed by the side that needed most (1 without pruning; see
+    /// [`Config::top_k`](crate::Config::top_k)).
+    #[serde(default)]
+    pub pricing_rounds: u32,
+    /// True when the result is proven optimal over the whole feasible graph
+    /// for the objective (always, without pruning; with pruning, after pricing).
+    #[serde(default)]
+    pub proven_optimal: bool,
 }
 
 /// The result of [`Matcher::run`](crate::Matcher::run).
@@ -470,6 +484,16 @@ impl fmt::Display for Report {
                     x.previous, x.kept, x.changed, x.lost, x.ended, x.new
                 )?;
             }
+        }
+        if s.pruned_pairs > 0 {
+            writeln!(
+                f,
+                "top-k pruning: {} feasible pairs left out, {} priced back in, {} solves; proven optimal: {}",
+                s.pruned_pairs,
+                s.priced_in,
+                s.pricing_rounds,
+                if s.proven_optimal { "yes" } else { "no" }
+            )?;
         }
         if s.pinned > 0 {
             writeln!(

@@ -411,3 +411,33 @@ fn rerun_with_previous_report_keeps_pairs_and_counts_changes() {
         "on this fixture, with capacity freed, no remaining participant loses their mentor"
     );
 }
+
+#[test]
+fn top_k_with_pricing_reaches_the_full_optimum_on_saxony() {
+    let data = common::load(SAX);
+    for obj in [MatchObjective::MaxCardinality, MatchObjective::MaxWeight] {
+        let full = run(&data, Config::default().objective(obj));
+        assert!(full.summary.proven_optimal);
+        assert_eq!(full.summary.pruned_pairs, 0);
+        for k in [1, 5] {
+            let pruned = run(&data, Config::default().objective(obj).top_k(k));
+            common::check_report(&data, &pruned);
+            let (a, b) = (&full.summary, &pruned.summary);
+            assert!(b.proven_optimal, "{obj:?} k={k}");
+            assert!(
+                b.pruned_pairs > 0 && b.pricing_rounds >= 2,
+                "{obj:?} k={k}: {b:?}"
+            );
+            assert_eq!(
+                (a.matched_mentor, a.mentor_total_score),
+                (b.matched_mentor, b.mentor_total_score),
+                "{obj:?} k={k}"
+            );
+            assert_eq!(
+                (a.matched_offer, a.offer_total_score),
+                (b.matched_offer, b.offer_total_score),
+                "{obj:?} k={k}"
+            );
+        }
+    }
+}

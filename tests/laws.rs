@@ -948,6 +948,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(cases(1500))]
+
+    /// Pruning candidate lists to the best `k` and pricing the rest with the
+    /// solver's duals gives the same optimum (count and total per side) as
+    /// solving over every feasible pair, and the report says it is proven.
+    #[test]
+    fn law_top_k_pricing_is_exact(
+        data in any_instance(),
+        w in weights(),
+        k in 1u32..4,
+        max_weight in any::<bool>(),
+    ) {
+        let inst = build(&data);
+        let objective = if max_weight { MatchObjective::MaxWeight } else { MatchObjective::MaxCardinality };
+        let base = Config::default().weights(w).objective(objective);
+        let full = run(&inst, &base);
+        let pruned = run(&inst, &base.clone().top_k(k));
+        common::check_report(&data, &pruned);
+        prop_assert!(pruned.summary.proven_optimal);
+        prop_assert!(full.summary.proven_optimal);
+        prop_assert_eq!(full.summary.matched_mentor, pruned.summary.matched_mentor);
+        prop_assert_eq!(full.summary.matched_offer, pruned.summary.matched_offer);
+        prop_assert_eq!(full.summary.mentor_total_score, pruned.summary.mentor_total_score);
+        prop_assert_eq!(full.summary.offer_total_score, pruned.summary.offer_total_score);
+        prop_assert_eq!(full.summary.pruned_pairs, 0);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Known answers.
 

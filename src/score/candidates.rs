@@ -66,6 +66,10 @@ pub struct Candidates {
     pub(crate) prev_offer: Vec<Option<u32>>,
     /// Number of previous (mentor, offer) pairs given, resolvable or not.
     pub(crate) prev_given: (usize, usize),
+    /// Feasible (mentor, offer) pairs left out by `top_k`.
+    pub(crate) pruned: (u64, u64),
+    /// The spatial index, kept for pricing pruned pairs.
+    pub(crate) index: std::sync::Arc<Index>,
 }
 
 /// The pairs of an earlier run, so that a rerun prefers keeping them.
@@ -167,7 +171,8 @@ impl Previous {
 }
 
 /// Spatial indexes of the providers: mentors, and offers per kind.
-struct Index {
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
     mentors: Grid,
     offers_by_kind: [Grid; 4],
 }
@@ -194,6 +199,47 @@ impl Index {
             offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
         }
     }
+}
+
+/// `Some(k)` when the configuration prunes candidate lists to the best `k`.
+pub(crate) fn pruning(cfg: &Config) -> Option<usize> {
+    use super::MatchObjective::{MaxCardinality, MaxWeight};
+    (cfg.top_k > 0 && matches!(cfg.objective, MaxCardinality | MaxWeight))
+        .then_some(cfg.top_k as usize)
+}
+
+/// Keep the `k` best candidates (score, then provider index), in provider order.
+fn keep_best(list: &mut Vec<Cand>, k: usize) {
+    if list.len() > k {
+        list.sort_unstable_by_key(|c| (std::cmp::Reverse(c.score), c.q));
+        list.truncate(k);
+        list.sort_unstable_by_key(|c| c.q);
+    }
+}
+
+/// Feasible providers: all of them less those some rule removed.
+fn count_feasible(rejected: &RuleCounts, providers: usize) -> u32 {
+    providers as u32 - rejected.iter().sum::<u32>()
+}
+
+/// Every feasible mentor pair of participant `p` (for pricing pruned pairs).
+pub(crate) fn all_mentor_pairs(
+    inst: &Instance,
+    cfg: &Config,
+    cands: &Candidates,
+    p: u32,
+) -> Vec<Cand> {
+    mentor_candidates(inst, cfg, &cands.index, p, cands.prev_mentor[p as usize]).0
+}
+
+/// Every feasible offer pair of participant `p` (for pricing pruned pairs).
+pub(crate) fn all_offer_pairs(
+    inst: &Instance,
+    cfg: &Config,
+    cands: &Candidates,
+    p: u32,
+) -> Vec<Cand> {
+    offer_candidates(inst, cfg, &cands.index, p, cands.prev_offer[p as usize]).0
 }
 
 /// The continuity bonus of a pair.
@@ -300,6 +346,7 @@ impl Candidates {
         let step = (total / 100).max(1);
         let (prev_mentor, prev_offer) = previous.resolve(inst);
         let index = Index::new(inst);
+        let keep = pruning(cfg);
         let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts)> = (0
             ..inst.participants.len() as u32)
             .into_par_iter()
@@ -308,8 +355,12 @@ impl Candidates {
                     // Skip the work; the error is returned below.
                     return (Vec::new(), [0; Rule::COUNT], Vec::new(), [0; Rule::COUNT]);
                 }
-                let (mc, mr) = mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize]);
-                let (oc, or) = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize]);
+                let (mut mc, mr) = mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize]);
+                let (mut oc, or) = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize]);
+                if let Some(k) = keep {
+                    keep_best(&mut mc, k);
+                    keep_best(&mut oc, k);
+                }
                 let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
                 if d.is_multiple_of(step) && d < total {
                     ctl.progress(Stage::Candidates, d, total);
@@ -330,8 +381,13 @@ impl Candidates {
             prev_mentor,
             prev_offer,
             prev_given: previous.counts(),
+            pruned: (0, 0),
+            index: std::sync::Arc::new(index),
         };
+        let mut pruned = (0u64, 0u64);
         for (mc, mr, oc, or) in per_p {
+            pruned.0 += u64::from(count_feasible(&mr, inst.mentors.len())) - mc.len() as u64;
+            pruned.1 += u64::from(count_feasible(&or, inst.offers.len())) - oc.len() as u64;
             out.mentor_start.push(out.mentor.len());
             out.mentor.extend(mc);
             out.mentor_rejected.push(mr);
@@ -341,6 +397,7 @@ impl Candidates {
         }
         out.mentor_start.push(out.mentor.len());
         out.offer_start.push(out.offer.len());
+        out.pruned = pruned;
         Ok(out)
     }
 

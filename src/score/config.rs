@@ -227,6 +227,16 @@ pub struct Config {
     /// How many alternatives per participant and side the report lists
     /// (default 3; 0 for none).
     pub alternatives: u32,
+    /// Keep only each participant's best `top_k` candidates per side for the
+    /// solver (0, the default, keeps every feasible pair). The result stays
+    /// exact: after solving, every pruned feasible pair is priced with the
+    /// solver's duals, pairs that could improve the optimum enter, and the
+    /// solve repeats until none can ([`Summary::proven_optimal`](crate::Summary::proven_optimal)).
+    /// Applies to `max_cardinality` and `max_weight`; `egalitarian` and
+    /// `stable` always use every pair. With pruning, alternatives, blocking
+    /// pairs, `all_taken` counts and [`Candidates::export`](crate::Candidates::export)
+    /// consider the kept candidates (and those priced back in).
+    pub top_k: u32,
 }
 
 impl Default for Config {
@@ -236,6 +246,7 @@ impl Default for Config {
             rules: Rules::default(),
             weights: Weights::default(),
             alternatives: 3,
+            top_k: 0,
         }
     }
 }
@@ -279,6 +290,14 @@ impl Config {
     #[must_use]
     pub fn weights(mut self, weights: Weights) -> Self {
         self.weights = weights;
+        self
+    }
+
+    /// Keep only the best `k` candidates per participant and side for the
+    /// solver, pricing the rest exactly (0 keeps all).
+    #[must_use]
+    pub fn top_k(mut self, k: u32) -> Self {
+        self.top_k = k;
         self
     }
 
