@@ -82,16 +82,34 @@ pub struct CancelToken(Arc<AtomicBool>);
 
 impl CancelToken {
     /// A fresh, untripped token.
+    ///
+    /// ```
+    /// assert!(!mentormatch::CancelToken::new().is_cancelled());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new() -> Self {
         CancelToken::default()
     }
 
     /// Ask every run holding this token (or a clone) to stop.
+    ///
+    /// ```
+    /// let t = mentormatch::CancelToken::new();
+    /// let shared = t.clone();
+    /// shared.cancel();
+    /// assert!(t.is_cancelled()); // clones share the flag
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn cancel(&self) {
         self.0.store(true, Ordering::Relaxed);
     }
 
     /// Whether [`CancelToken::cancel`] was called.
+    ///
+    /// ```
+    /// assert!(!mentormatch::CancelToken::default().is_cancelled());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }

@@ -168,16 +168,35 @@ pub struct InputErrors(pub Vec<InputError>);
 
 impl InputErrors {
     /// The problems, in the order found.
+    ///
+    /// ```
+    /// let Err(mentormatch::Error::Invalid(problems)) = mentormatch::Instance::from_json(
+    ///     r#"{"mentors": [{"id": "m", "location": {"lat": 99, "lon": 0}, "max_travel_km": 1, "capacity": 0}]}"#)
+    /// else { panic!("invalid") };
+    /// let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    /// assert_eq!(fields, ["location.lat", "capacity"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn iter(&self) -> std::slice::Iter<'_, InputError> {
         self.0.iter()
     }
 
     /// Number of problems.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::InputErrors::default().len(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// True when there are none.
+    ///
+    /// ```
+    /// assert!(mentormatch::InputErrors::default().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

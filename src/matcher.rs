@@ -87,6 +87,13 @@ struct Pricing {
 
 impl Matcher {
     /// A matcher with this configuration.
+    ///
+    /// ```
+    /// use mentormatch::{Config, Matcher, MatchObjective};
+    /// let m = Matcher::new(Config::default().objective(MatchObjective::Stable));
+    /// assert_eq!(m.config().objective, MatchObjective::Stable);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(config: Config) -> Self {
         Matcher {
             config,
@@ -96,6 +103,18 @@ impl Matcher {
     }
 
     /// Report progress by stage to `observer`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use mentormatch::{Config, Matcher, Observer, Stage};
+    /// struct Quiet;
+    /// impl Observer for Quiet {
+    ///     fn progress(&self, _: Stage, _: u64, _: u64) {}
+    /// }
+    /// let report = Matcher::new(Config::default()).observer(Arc::new(Quiet)).run(&mentormatch::Instance::from_json("{}")?)?;
+    /// assert_eq!(report.summary.participants, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn observer(mut self, observer: Arc<dyn Observer>) -> Self {
         self.control.observer = Some(observer);
@@ -105,6 +124,15 @@ impl Matcher {
     /// Stop promptly with [`Error::Cancelled`](crate::Error::Cancelled) when
     /// `token` is tripped (checked per participant while scoring, and between
     /// stages).
+    ///
+    /// ```
+    /// use mentormatch::{CancelToken, Config, Matcher};
+    /// let token = CancelToken::new();
+    /// let matcher = Matcher::new(Config::default()).cancel_token(token.clone());
+    /// // Another thread may call `token.cancel()` while `matcher.run(..)` works.
+    /// assert!(matcher.run(&mentormatch::Instance::from_json("{}")?).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn cancel_token(mut self, token: CancelToken) -> Self {
         self.control.cancel = Some(token);
@@ -145,11 +173,32 @@ impl Matcher {
     ///
     /// # Errors
     /// [`Error::Config`](crate::Error::Config) for an out-of-range configuration.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let matcher = mentormatch::Matcher::new(mentormatch::Config::default());
+    /// let cands = matcher.candidates(&inst)?;
+    /// assert_eq!(cands.mentor_pair_count(), 1);
+    /// let report = matcher.run_with_candidates(&inst, &cands)?;
+    /// assert_eq!(report.summary.matched_mentor, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn candidates(&self, inst: &Instance) -> Result<Candidates> {
         Candidates::compute_controlled(inst, &self.config, &self.previous, &self.control)
     }
 
     /// The configuration.
+    ///
+    /// ```
+    /// use mentormatch::{Config, Matcher};
+    /// assert_eq!(Matcher::new(Config::default()).config(), &Config::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -160,6 +209,18 @@ impl Matcher {
     /// [`Error::Config`](crate::Error::Config) for an out-of-range
     /// configuration; solver errors cannot occur on a validated instance but
     /// are passed on rather than hidden.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let report = mentormatch::Matcher::new(mentormatch::Config::default()).run(&inst)?;
+    /// assert_eq!(report.mentor_of("p-1").map(|m| m.as_str()), Some("m-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn run(&self, inst: &Instance) -> Result<Report> {
         let cands = self.candidates(inst)?;
         self.run_with_candidates(inst, &cands)
@@ -172,6 +233,22 @@ impl Matcher {
     ///
     /// # Errors
     /// As [`Matcher::run`].
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// use mentormatch::{Candidates, Config, MatchObjective, Matcher};
+    /// let cands = Candidates::compute(&inst, &Config::default())?;
+    /// for objective in [MatchObjective::MaxCardinality, MatchObjective::Stable] {
+    ///     let report = Matcher::new(Config::default().objective(objective)).run_with_candidates(&inst, &cands)?;
+    ///     assert_eq!(report.summary.matched_mentor, 1);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn run_with_candidates(&self, inst: &Instance, cands: &Candidates) -> Result<Report> {
         self.config.validate()?;
         let mentor_caps: Vec<u32> = inst.mentors.iter().map(|m| m.capacity).collect();

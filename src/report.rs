@@ -405,6 +405,19 @@ pub struct Report {
 
 impl Report {
     /// The mentor assigned to a participant, if any.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let report = mentormatch::Matcher::new(mentormatch::Config::default()).run(&inst)?;
+    /// assert_eq!(report.mentor_of("p-1").map(|m| m.as_str()), Some("m-1"));
+    /// assert_eq!(report.mentor_of("p-2"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn mentor_of(&self, participant: &str) -> Option<&MentorId> {
         self.mentor_matches
             .binary_search_by(|m| m.participant.as_str().cmp(participant))
@@ -413,6 +426,18 @@ impl Report {
     }
 
     /// The offer assigned to a participant, if any.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let report = mentormatch::Matcher::new(mentormatch::Config::default()).run(&inst)?;
+    /// assert_eq!(report.offer_of("p-1"), None); // p-1 seeks no offer
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn offer_of(&self, participant: &str) -> Option<&OfferId> {
         self.offer_matches
             .binary_search_by(|m| m.participant.as_str().cmp(participant))
@@ -421,6 +446,15 @@ impl Report {
     }
 
     /// Unmatched entries counted by reason kind and side, for summaries.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{"participants": [{"id": "p-1",
+    ///   "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20}]}"#)?;
+    /// let report = mentormatch::Matcher::new(mentormatch::Config::default()).run(&inst)?;
+    /// let by = report.unmatched_by_reason();
+    /// assert_eq!(by.values().sum::<u32>(), 1); // p-1 sought a mentor and there is none
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn unmatched_by_reason(&self) -> BTreeMap<(Side, String), u32> {
         let mut m = BTreeMap::new();
         for u in &self.unmatched {

@@ -301,6 +301,13 @@ pub struct WeekMask([u64; WORDS]);
 
 impl WeekMask {
     /// The union of the slots of `ranges`.
+    ///
+    /// ```
+    /// use mentormatch::model::{TimeRange, WeekMask};
+    /// let m = WeekMask::from_ranges(&["mon 09:00-10:00".parse::<TimeRange>()?, "mon 09:30-11:00".parse()?]);
+    /// assert_eq!(m.minutes(), 120); // overlapping ranges count once
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_ranges(ranges: &[TimeRange]) -> Self {
         let mut m = WeekMask::default();
         for r in ranges {
@@ -316,6 +323,14 @@ impl WeekMask {
     }
 
     /// Minutes per week in both masks.
+    ///
+    /// ```
+    /// use mentormatch::model::{TimeRange, WeekMask};
+    /// let a = WeekMask::from_ranges(&["tue-thu 14:00-18:00".parse::<TimeRange>()?]);
+    /// let b = WeekMask::from_ranges(&["thu 17:00-19:00".parse::<TimeRange>()?]);
+    /// assert_eq!(a.common_minutes(&b), 60);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn common_minutes(&self, other: &WeekMask) -> u32 {
         self.0
             .iter()
@@ -326,11 +341,24 @@ impl WeekMask {
     }
 
     /// Minutes per week in this mask.
+    ///
+    /// ```
+    /// use mentormatch::model::{TimeRange, WeekMask};
+    /// assert_eq!(WeekMask::from_ranges(&["sun 23:00-24:00".parse::<TimeRange>()?]).minutes(), 60);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn minutes(&self) -> u32 {
         self.0.iter().map(|w| w.count_ones()).sum::<u32>() * 15
     }
 
     /// True when every slot of `other` is in `self`.
+    ///
+    /// ```
+    /// use mentormatch::model::{TimeRange, WeekMask};
+    /// let avail = WeekMask::from_ranges(&["mon-fri 08:00-17:00".parse::<TimeRange>()?]);
+    /// assert!(avail.covers(&WeekMask::from_ranges(&["mon-tue 08:00-16:00".parse::<TimeRange>()?])));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn covers(&self, other: &WeekMask) -> bool {
         self.0.iter().zip(&other.0).all(|(a, b)| b & !a == 0)
     }

@@ -93,6 +93,11 @@ pub struct Previous {
 
 impl Previous {
     /// No previous pairs.
+    ///
+    /// ```
+    /// assert!(mentormatch::Previous::new().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new() -> Self {
         Previous::default()
     }
@@ -122,6 +127,11 @@ impl Previous {
     }
 
     /// Add a participant–mentor pair.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Previous::new().mentor("p-1", "m-1").len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn mentor(mut self, participant: &str, mentor: &str) -> Self {
         self.mentor
@@ -130,6 +140,11 @@ impl Previous {
     }
 
     /// Add a participant–offer pair.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Previous::new().offer("p-1", "c-1/day").len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn offer(mut self, participant: &str, offer: &str) -> Self {
         self.offer.insert(participant.to_owned(), offer.to_owned());
@@ -137,11 +152,21 @@ impl Previous {
     }
 
     /// Number of pairs.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Previous::new().mentor("p", "m").offer("p", "o").len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.mentor.len() + self.offer.len()
     }
 
     /// True when there are no pairs.
+    ///
+    /// ```
+    /// assert!(!mentormatch::Previous::new().mentor("p", "m").is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -402,11 +427,35 @@ impl Candidates {
     }
 
     /// Number of feasible participant–mentor pairs.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let c = mentormatch::Candidates::compute(&inst, &mentormatch::Config::default())?;
+    /// assert_eq!(c.mentor_pair_count(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn mentor_pair_count(&self) -> usize {
         self.mentor.len()
     }
 
     /// Number of feasible participant–offer pairs.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let c = mentormatch::Candidates::compute(&inst, &mentormatch::Config::default())?;
+    /// assert_eq!(c.offer_pair_count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn offer_pair_count(&self) -> usize {
         self.offer.len()
     }
@@ -422,6 +471,20 @@ impl Candidates {
     }
 
     /// Every feasible pair by id, participants in id order.
+    ///
+    /// ```
+    /// let inst = mentormatch::Instance::from_json(r#"{
+    ///   "participants": [{"id": "p-1", "location": {"lat": 49.61, "lon": 6.13}, "max_travel_km": 20,
+    ///     "languages": [{"code": "fr", "level": "B1"}], "availability": ["mon 09:00-12:00"]}],
+    ///   "mentors": [{"id": "m-1", "location": {"lat": 49.60, "lon": 6.12}, "max_travel_km": 20,
+    ///     "capacity": 1, "languages": [{"code": "fr", "level": "native"}], "availability": ["mon 09:00-12:00"]}]
+    /// }"#)?;
+    /// let c = mentormatch::Candidates::compute(&inst, &mentormatch::Config::default())?;
+    /// let e = c.export(&inst);
+    /// assert_eq!(e.mentor_pairs[0].participant.as_str(), "p-1");
+    /// assert!(e.mentor_pairs[0].score > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn export(&self, inst: &Instance) -> CandidateExport {
         CandidateExport {
             mentor_pairs: self

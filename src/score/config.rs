@@ -89,6 +89,13 @@ impl Default for Rules {
 
 impl Rules {
     /// Set the minimum shared language level (`None`: no language rule).
+    ///
+    /// ```
+    /// use mentormatch::{Rules, model::Cefr};
+    /// assert_eq!(Rules::default().min_shared_language(None).min_shared_language, None);
+    /// assert_eq!(Rules::default().min_shared_language, Some(Cefr::A2));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn min_shared_language(mut self, level: Option<Cefr>) -> Self {
         self.min_shared_language = level;
@@ -96,6 +103,11 @@ impl Rules {
     }
 
     /// Set the minimum common minutes a week.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Rules::default().min_common_minutes(0).min_common_minutes, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn min_common_minutes(mut self, minutes: u32) -> Self {
         self.min_common_minutes = minutes;
@@ -189,6 +201,11 @@ setters!(
 impl Weights {
     /// The largest score any pair can reach without the continuity bonus:
     /// 1000 × the sum of the criterion weights.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Weights::default().sector(0).max_score(), 85_000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn max_score(&self) -> i64 {
         1000 * (i64::from(self.skills)
             + i64::from(self.sector)
@@ -273,6 +290,12 @@ impl Config {
     }
 
     /// Set the objective.
+    ///
+    /// ```
+    /// use mentormatch::{Config, MatchObjective};
+    /// assert_eq!(Config::default().objective(MatchObjective::MaxWeight).objective, MatchObjective::MaxWeight);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn objective(mut self, objective: MatchObjective) -> Self {
         self.objective = objective;
@@ -280,6 +303,13 @@ impl Config {
     }
 
     /// Set the hard rules.
+    ///
+    /// ```
+    /// use mentormatch::{Config, Rules};
+    /// let c = Config::default().rules(Rules::default().min_common_minutes(120));
+    /// assert_eq!(c.rules.min_common_minutes, 120);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn rules(mut self, rules: Rules) -> Self {
         self.rules = rules;
@@ -287,6 +317,12 @@ impl Config {
     }
 
     /// Set the weights.
+    ///
+    /// ```
+    /// use mentormatch::{Config, Weights};
+    /// assert_eq!(Config::default().weights(Weights::default().waiting(40)).weights.waiting, 40);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn weights(mut self, weights: Weights) -> Self {
         self.weights = weights;
@@ -295,6 +331,13 @@ impl Config {
 
     /// Keep only the best `k` candidates per participant and side for the
     /// solver, pricing the rest exactly (0 keeps all).
+    ///
+    /// ```
+    /// let c = mentormatch::Config::default().top_k(16);
+    /// assert_eq!(c.top_k, 16);
+    /// c.validate()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn top_k(mut self, k: u32) -> Self {
         self.top_k = k;
@@ -302,6 +345,11 @@ impl Config {
     }
 
     /// Set how many alternatives per participant and side the report lists.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Config::default().alternatives(5).alternatives, 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn alternatives(mut self, k: u32) -> Self {
         self.alternatives = k;

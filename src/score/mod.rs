@@ -85,6 +85,11 @@ impl Rule {
     ];
 
     /// A short explanation, lower case.
+    ///
+    /// ```
+    /// assert_eq!(mentormatch::Rule::NoWorkPermit.describe(), "work permit required");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn describe(self) -> &'static str {
         match self {
             Rule::NotSeekingMentor => "does not seek a mentor",
@@ -142,6 +147,12 @@ pub struct Breakdown {
 
 impl Breakdown {
     /// The score: the sum of the criteria.
+    ///
+    /// ```
+    /// let b = mentormatch::Breakdown { waiting: 5_000, continuity: 20_000, ..Default::default() };
+    /// assert_eq!(b.total(), 25_000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn total(&self) -> i64 {
         self.skills
             + self.sector
