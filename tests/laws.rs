@@ -355,6 +355,25 @@ fn sides(data: &InstanceData, inst: &Instance, cfg: &Config) -> (SideModel, Side
     )
 }
 
+/// Lowest reported score among pinned (mentor, offer) pairs: the floor the
+/// Egalitarian minimum counts along with the pairs the solver chooses.
+fn pinned_floors(report: &Report) -> (Option<i64>, Option<i64>) {
+    (
+        report
+            .mentor_matches
+            .iter()
+            .filter(|m| m.pinned)
+            .map(|m| m.score)
+            .min(),
+        report
+            .offer_matches
+            .iter()
+            .filter(|m| m.pinned)
+            .map(|m| m.score)
+            .min(),
+    )
+}
+
 fn engine_sides(
     m: &SideModel,
     o: &SideModel,
@@ -522,8 +541,7 @@ proptest! {
             let report = Matcher::new(base.clone().objective(objective))
                 .run_with_candidates(&inst, &cands)
                 .expect("engine runs");
-            ms.pinned_min = report.mentor_matches.iter().filter(|m| m.pinned).map(|m| m.score).min();
-            os.pinned_min = report.offer_matches.iter().filter(|m| m.pinned).map(|m| m.score).min();
+            (ms.pinned_min, os.pinned_min) = pinned_floors(&report);
             let (ma, oa) = engine_sides(&ms, &os, &report);
             for (side, a) in [(&ms, &ma), (&os, &oa)] {
                 for (i, q) in a.iter().enumerate() {
@@ -599,8 +617,7 @@ proptest! {
             let report = Matcher::new(base.clone().objective(objective))
                 .run_with_candidates(&inst, &cands)
                 .expect("engine runs");
-            ms.pinned_min = report.mentor_matches.iter().filter(|m| m.pinned).map(|m| m.score).min();
-            os.pinned_min = report.offer_matches.iter().filter(|m| m.pinned).map(|m| m.score).min();
+            (ms.pinned_min, os.pinned_min) = pinned_floors(&report);
             let (ma, oa) = engine_sides(&ms, &os, &report);
             check_optimal(&ms, objective, &ma);
             check_optimal(&os, objective, &oa);
@@ -952,7 +969,8 @@ proptest! {
     #![proptest_config(cases(1500))]
 
     /// Pruning candidate lists to the best `k` and pricing the rest with the
-    /// solver's duals gives the same optimum (count and total per side) as
+    /// solver's duals gives the same optimum (total per side, and count too
+    /// under max cardinality) as
     /// solving over every feasible pair, and the report says it is proven.
     #[test]
     fn law_top_k_pricing_is_exact(
@@ -969,8 +987,13 @@ proptest! {
         common::check_report(&data, &pruned);
         prop_assert!(pruned.summary.proven_optimal);
         prop_assert!(full.summary.proven_optimal);
-        prop_assert_eq!(full.summary.matched_mentor, pruned.summary.matched_mentor);
-        prop_assert_eq!(full.summary.matched_offer, pruned.summary.matched_offer);
+        // Max weight may trade pairs for equal totals (found by this law:
+        // 2000 + 3000 on two pairs against 5000 on one), so the count is
+        // part of the optimum only under max cardinality.
+        if !max_weight {
+            prop_assert_eq!(full.summary.matched_mentor, pruned.summary.matched_mentor);
+            prop_assert_eq!(full.summary.matched_offer, pruned.summary.matched_offer);
+        }
         prop_assert_eq!(full.summary.mentor_total_score, pruned.summary.mentor_total_score);
         prop_assert_eq!(full.summary.offer_total_score, pruned.summary.offer_total_score);
         prop_assert_eq!(full.summary.pruned_pairs, 0);
