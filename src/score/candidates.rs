@@ -533,16 +533,9 @@ fn mentor_candidates(
         } else {
             &mut (0..all)
         };
-    for m in list {
-        match evaluate_mentor(inst, cfg, p, m, true) {
-            Ok(b) => out.push(Cand {
-                p,
-                q: m,
-                score: b.total() + continuity(cfg, prev, m),
-            }),
-            Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
-        }
-    }
+    collect(list, p, cfg, prev, &mut out, &mut counts, |m| {
+        evaluate_mentor(inst, cfg, p, m, true)
+    });
     (out, counts)
 }
 
@@ -589,17 +582,34 @@ fn offer_candidates(
     } else {
         &mut (0..all)
     };
-    for o in list {
-        match evaluate_offer(inst, cfg, p, o, true) {
+    collect(list, p, cfg, prev, &mut out, &mut counts, |o| {
+        evaluate_offer(inst, cfg, p, o, true)
+    });
+    (out, counts)
+}
+
+/// Evaluate `providers` for participant `p`: feasible ones become
+/// candidates (with the continuity bonus), the others count against the
+/// first rule they break.
+fn collect(
+    providers: &mut dyn Iterator<Item = u32>,
+    p: u32,
+    cfg: &Config,
+    prev: Option<u32>,
+    out: &mut Vec<Cand>,
+    counts: &mut RuleCounts,
+    evaluate: impl Fn(u32) -> std::result::Result<Breakdown, u16>,
+) {
+    for q in providers {
+        match evaluate(q) {
             Ok(b) => out.push(Cand {
                 p,
-                q: o,
-                score: b.total() + continuity(cfg, prev, o),
+                q,
+                score: b.total() + continuity(cfg, prev, q),
             }),
             Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
         }
     }
-    (out, counts)
 }
 
 const fn bit(r: Rule) -> u16 {
