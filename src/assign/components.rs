@@ -6,6 +6,8 @@
 //! meets the same ties in the same order. The result is therefore the same
 //! for any number of threads.
 
+use super::cardinality::{CardMatching, konig_cover};
+use super::mirror;
 use super::problem::Graph;
 use super::ssp::{self, NONE, Solution};
 use rayon::prelude::*;
@@ -19,8 +21,92 @@ fn find(parent: &mut [u32], mut x: u32) -> u32 {
     x
 }
 
+/// What each component solves for.
+#[derive(Clone, Copy)]
+pub(crate) enum Mode {
+    /// `max Σ (w + offset)`, every component solved at that offset.
+    Offset(i64),
+    /// Maximum cardinality, then weight, with duals for offset `B`: see
+    /// [`max_cardinality`].
+    MaxCardinality(i64),
+}
+
+/// Whether the right side of `g` has fewer usable places
+/// (`Σ min(c_j, deg j)`) than there are left vertices with an edge.
+fn right_is_scarce(g: &Graph) -> bool {
+    let mut deg = vec![0usize; g.n_right()];
+    for &j in &g.right {
+        deg[j as usize] += 1;
+    }
+    let places: usize = deg
+        .iter()
+        .zip(&g.cap)
+        .map(|(&d, &c)| d.min(c as usize))
+        .sum();
+    let lefts = (0..g.n_left)
+        .filter(|&i| g.start[i + 1] > g.start[i])
+        .count();
+    places < lefts
+}
+
+/// `max Σ (w + offset)` on one component, inserted from its scarce side:
+/// [`mirror::solve`] when the right side is scarce, [`ssp::solve`]
+/// otherwise. The choice depends only on the component, so the result
+/// stays deterministic.
+fn solve_offset(g: &Graph, offset: i64) -> Solution {
+    if right_is_scarce(g) {
+        mirror::solve(g, offset)
+    } else {
+        ssp::solve(g, offset)
+    }
+}
+
+/// Maximum cardinality, then maximum weight, on one component, with duals
+/// for offset `b` (`b > 2·M·K`, as the caller guarantees).
+///
+/// Inserting from the left ([`ssp`]), the offset solve is much slower than
+/// the plain weight solve (a search may stop at a "stay" sink only when
+/// nothing can be gained), so the weight solve runs first: if its
+/// assignment has maximum cardinality (no alternating path from a free
+/// left vertex reaches spare room), it is also best by weight among the
+/// maximum ones, and König's cover `C` of it (`|C|` = its size) lifts its
+/// duals exactly: `u + b·[i ∈ C]`, `v + b·[j ∈ C]` cover every edge's
+/// `w + b`, stay non-negative, and sum to `Σ (w + b)` over its pairs.
+/// Otherwise the offset solve runs. Inserted from the right
+/// ([`mirror`]), both solves cost about the same, so the offset solve runs
+/// at once.
+fn max_cardinality(g: &Graph, b: i64) -> Solution {
+    if right_is_scarce(g) {
+        return mirror::solve(g, b);
+    }
+    let sol = ssp::solve(g, 0);
+    let m = CardMatching::from_assignment(g, sol.right_of);
+    let Some((cover_l, cover_r)) = konig_cover(g, &m) else {
+        return ssp::solve(g, b);
+    };
+    let (mut u, mut v) = (sol.u, sol.v);
+    for &i in &cover_l {
+        u[i as usize] += b;
+    }
+    for &j in &cover_r {
+        v[j as usize] += b;
+    }
+    Solution {
+        right_of: m.right_of,
+        u,
+        v,
+    }
+}
+
+fn solve_one(g: &Graph, mode: Mode) -> Solution {
+    match mode {
+        Mode::Offset(offset) => solve_offset(g, offset),
+        Mode::MaxCardinality(b) => max_cardinality(g, b),
+    }
+}
+
 /// Solve every component of `g` with [`ssp::solve`] and stitch the results.
-pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
+pub(crate) fn solve(g: &Graph, mode: Mode) -> Solution {
     let n_left = g.n_left;
     let n = n_left + g.n_right();
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -49,7 +135,7 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
         }
     }
     if n_comp <= 1 {
-        return ssp::solve(g, offset);
+        return solve_one(g, mode);
     }
     // Members of each component, in increasing index order.
     let mut lefts: Vec<Vec<u32>> = vec![Vec::new(); n_comp as usize];
@@ -92,7 +178,7 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
                 sub.weight.extend_from_slice(ew);
                 sub.start.push(sub.right.len());
             }
-            ssp::solve(&sub, offset)
+            solve_one(&sub, mode)
         })
         .collect();
     let mut out = Solution {

@@ -55,7 +55,7 @@
 //! | input | objective | algorithm |
 //! | --- | --- | --- |
 //! | any (sparse, or dense with capacities) | `MaxWeight` | successive shortest paths, offset 0 |
-//! | any (sparse, or dense with capacities) | `MaxCardinality` | the `MaxWeight` solve; if it is not of maximum cardinality, successive shortest paths with offset `B` |
+//! | any (sparse, or dense with capacities) | `MaxCardinality` | per component: right side scarce, successive shortest paths inserted from the right with offset `B`; otherwise the `MaxWeight` solve, and if it is not of maximum cardinality, the offset `B` solve |
 //! | [`Problem::from_dense`], unit capacities | `MaxCardinality` | Jonker–Volgenant, dense scans |
 //! | any | `Egalitarian` | binary search on the threshold with cardinality matchings, then `MaxCardinality` on the edges above it |
 //!
@@ -77,6 +77,13 @@
 //! sparse candidate graphs; memory O(V + E) (compressed adjacency with
 //! `u32` indices, no dense matrix). Independent connected components are
 //! solved in parallel with rayon.
+//! A component whose right side has fewer places than it has left
+//! vertices is solved by the mirror routine, which inserts right vertices
+//! one unit of capacity at a time (Jonker & Volgenant's rule: insert the
+//! scarce side), so free left vertices stay plentiful and every search
+//! short; the duals are the same kind. On the 100 000-participant national
+//! benchmark this took the mentor side from 20 s to 4.6 s and the offer
+//! side from 1.8 s to 0.27 s.
 //!
 //! **Jonker–Volgenant** (R. Jonker and A. Volgenant, *Computing* 38, 1987):
 //! column reduction, reduction transfer and augmenting row reduction, then
@@ -127,6 +134,7 @@ mod cardinality;
 pub mod certificate;
 mod components;
 mod jv;
+mod mirror;
 mod problem;
 mod solve;
 mod ssp;

@@ -2,8 +2,9 @@
 //! duals become a [`Certificate`].
 
 use super::assignment::Assignment;
-use super::cardinality::{CardMatching, konig_cover, max_cardinality};
+use super::cardinality::{konig_cover, max_cardinality};
 use super::certificate::{Certificate, Cover};
+use super::components::Mode;
 use super::jv::Cell;
 use super::problem::{Dense, Graph, Problem, Storage};
 use super::ssp::{self, NONE};
@@ -61,7 +62,7 @@ fn solve_sparse(
     offset: i64,
     extra: Option<(Option<i64>, Cover, Cover)>,
 ) -> Assignment {
-    let sol = super::components::solve(g, offset);
+    let sol = super::components::solve(g, Mode::Offset(offset));
     finish(p, g, objective, offset, sol, extra)
 }
 
@@ -96,17 +97,9 @@ fn cover_of(g: &Graph) -> (Cover, usize) {
     (Cover { left, right }, m.matched)
 }
 
-/// `MaxCardinality` (also the last stage of `Egalitarian`).
-///
-/// First the cheaper `MaxWeight` solve (no offset, so its searches are cut
-/// short by the "stay unassigned" sinks). If that assignment `M` has
-/// maximum cardinality (no alternating path from a free left vertex reaches
-/// a right vertex with room), it is also best by weight among the maximum
-/// ones, and its certificate lifts exactly: with König's cover `C` of `M`
-/// (`|C| = |M|`), `u' = u + B·[i ∈ C]`, `v' = v + B·[j ∈ C]` satisfy
-/// `u' + v' ≥ w + B` on every edge (each edge has an end in `C`), stay
-/// non-negative, and `Σu' + Σ c v' = Σ w + B·|C| = Σ_M (w + B)`.
-/// Otherwise the offset solve runs.
+/// `MaxCardinality` (also the last stage of `Egalitarian`): every
+/// component solved for maximum cardinality, then weight, with duals for
+/// the one offset `B` (see `components::max_cardinality`).
 fn solve_max_cardinality(
     p: &Problem,
     g: &Graph,
@@ -114,23 +107,7 @@ fn solve_max_cardinality(
     extra: Option<(Option<i64>, Cover, Cover)>,
 ) -> Assignment {
     let b = big_offset(g);
-    let sol = super::components::solve(g, 0);
-    let m = CardMatching::from_assignment(g, sol.right_of);
-    let Some((cover_l, cover_r)) = konig_cover(g, &m) else {
-        return solve_sparse(p, g, objective, b, extra);
-    };
-    let (mut u, mut v) = (sol.u, sol.v);
-    for &i in &cover_l {
-        u[i as usize] += b;
-    }
-    for &j in &cover_r {
-        v[j as usize] += b;
-    }
-    let sol = ssp::Solution {
-        right_of: m.right_of,
-        u,
-        v,
-    };
+    let sol = super::components::solve(g, Mode::MaxCardinality(b));
     finish(p, g, objective, b, sol, extra)
 }
 

@@ -1,0 +1,410 @@
+//! Successive shortest paths inserted from the right side: the mirror of
+//! [`ssp`](super::ssp), for graphs whose right side is the scarce one.
+//!
+//! # Why a mirror
+//!
+//! [`ssp`](super::ssp) inserts left vertices one at a time; each search
+//! stops at the first right vertex with spare capacity. When the right side
+//! has less capacity than there are left vertices (100 000 participants
+//! for 76 000 mentor places, or 17 000 offer slots), spare capacity runs
+//! out halfway through, and every later search must cross most of the
+//! graph to learn that no free place is left. Inserting from the scarce
+//! side instead (Jonker & Volgenant's rule for rectangular problems: insert
+//! the smaller side) keeps the other side's free vertices plentiful to the
+//! end, so searches stay short.
+//!
+//! # Formulation
+//!
+//! The same linear program as [`ssp`](super::ssp) (left vertices take at
+//! most one right vertex, right vertex `j` at most `c_j` left vertices,
+//! weights `w' = w + offset`), with the same duals: `u` on the left, `v` on
+//! the right, `u_i + v_j ≥ w'_ij` on every edge, tight on assigned edges,
+//! `u, v ≥ 0`, `u_i = 0` if `i` is unassigned and `v_j = 0` unless `j` is
+//! full. Right vertices are inserted in index order, one unit of capacity
+//! at a time, until a unit stays unused (then all later ones would too).
+//!
+//! # One unit of right vertex `s`
+//!
+//! Dijkstra from `s` over alternating paths. A right vertex `j` reached at
+//! `d` relaxes its edges to left vertices it does not hold (arc length the
+//! slack `v_j + u_i − w'_ij`, non-negative for inserted `j`; for the first
+//! unit of a new `s`, `v_s` starts at 0 and only these first arcs may be
+//! negative). A left vertex `i` held by another right vertex `j'` leads to
+//! `j'` at the same distance (the assigned edge is tight); `j'` also
+//! reaches every left vertex it holds at that distance, so they are
+//! finalised with it and assigned edges stay tight after the update. Sinks:
+//! a free left vertex (its distance), or "one unit of a reached right
+//! vertex `j` stays unused" at `d(j) + v_j` (for `s` itself, `v_s`). With
+//! `D` the best sink, finalised right vertices move `v −= D − d` and
+//! finalised left vertices `u += D − d`; the argument of
+//! [`ssp`](super::ssp) carries over with the sides exchanged: slacks stay
+//! non-negative, `v ≥ 0` because every reached right vertex's stay sink was
+//! no shorter than `D`, a right vertex whose unit stays gets `v = 0`, and a
+//! left vertex once assigned stays assigned (augmenting paths only move
+//! it), so `u = 0` on free ones.
+//!
+//! # Pruning
+//!
+//! A search stops at the first sink, an arc that cannot beat the best sink
+//! is never queued, and each right vertex caches a lower bound on
+//! `u_i − w'_ij` over the left vertices it does not hold (`u` only grows;
+//! when it releases a left vertex, that edge's value `−v_j` joins the
+//! bound), so a reached right vertex that cannot lead below the best sink
+//! is not scanned.
+
+use super::problem::Graph;
+use super::ssp::{NONE, Solution};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+#[derive(Clone, Copy)]
+enum Sink {
+    /// A free left vertex.
+    Free(u32),
+    /// One unit of this right vertex stays unused.
+    Stay(u32),
+}
+
+struct State {
+    offset: i64,
+    /// Transposed adjacency: the left vertices and weights of right `j`.
+    start: Vec<usize>,
+    left: Vec<u32>,
+    weight: Vec<i64>,
+    cap: Vec<u32>,
+    u: Vec<i64>,
+    v: Vec<i64>,
+    /// Lower bound on `u_i − w'_ij` over the edges of `j` it does not hold;
+    /// `i64::MIN` when unknown, `i64::MAX` when there are none.
+    lb: Vec<i64>,
+    /// Right vertex holding each left vertex, or [`NONE`].
+    holder: Vec<u32>,
+    /// Left vertices held by each right vertex: `slots[slot_start[j]..][..load[j]]`.
+    slot_start: Vec<usize>,
+    slots: Vec<u32>,
+    load: Vec<u32>,
+    pos: Vec<u32>,
+    // Search state of left vertices, valid where `seen[i] == search`.
+    seen: Vec<u32>,
+    done: Vec<bool>,
+    dist: Vec<i64>,
+    pred: Vec<u32>,
+    // Search state of right vertices, valid where `rseen[j] == search`.
+    rseen: Vec<u32>,
+    rpred: Vec<u32>,
+    search: u32,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    fin_left: Vec<(u32, i64)>,
+    fin_right: Vec<(u32, i64)>,
+}
+
+/// Solve `max Σ (w + offset)` with optional assignment, inserting right
+/// vertices (see the module docs). Same result type and duals as
+/// [`ssp::solve`](super::ssp::solve).
+pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
+    let (n_left, n_right) = (g.n_left, g.n_right());
+    let mut start = vec![0usize; n_right + 1];
+    for &j in &g.right {
+        start[j as usize + 1] += 1;
+    }
+    for j in 0..n_right {
+        start[j + 1] += start[j];
+    }
+    let mut fill = start.clone();
+    let mut left = vec![0u32; g.right.len()];
+    let mut weight = vec![0i64; g.right.len()];
+    for i in 0..n_left {
+        let (rs, ws) = g.edges_of(i);
+        for (&j, &w) in rs.iter().zip(ws) {
+            let k = &mut fill[j as usize];
+            left[*k] = i as u32;
+            weight[*k] = w;
+            *k += 1;
+        }
+    }
+    let mut slot_start = Vec::with_capacity(n_right + 1);
+    let mut total = 0usize;
+    for j in 0..n_right {
+        slot_start.push(total);
+        total += (start[j + 1] - start[j]).min(g.cap[j] as usize);
+    }
+    slot_start.push(total);
+    let mut s = State {
+        offset,
+        start,
+        left,
+        weight,
+        cap: g.cap.clone(),
+        u: vec![0; n_left],
+        v: vec![0; n_right],
+        lb: vec![i64::MIN; n_right],
+        holder: vec![NONE; n_left],
+        slot_start,
+        slots: vec![NONE; total],
+        load: vec![0; n_right],
+        pos: vec![0; n_left],
+        seen: vec![0; n_left],
+        done: vec![false; n_left],
+        dist: vec![0; n_left],
+        pred: vec![NONE; n_left],
+        rseen: vec![0; n_right],
+        rpred: vec![NONE; n_right],
+        search: 0,
+        heap: BinaryHeap::new(),
+        fin_left: Vec::new(),
+        fin_right: Vec::new(),
+    };
+    for j in 0..n_right as u32 {
+        for _ in 0..s.cap[j as usize] {
+            if !s.insert_unit(j) {
+                break;
+            }
+        }
+    }
+    Solution {
+        right_of: s.holder,
+        u: s.u,
+        v: s.v,
+    }
+}
+
+impl State {
+    fn add(&mut self, i: u32, j: u32) {
+        let ju = j as usize;
+        let l = self.load[ju];
+        self.slots[self.slot_start[ju] + l as usize] = i;
+        self.pos[i as usize] = l;
+        self.load[ju] = l + 1;
+        self.holder[i as usize] = j;
+    }
+
+    /// `j` gives up `i`; the edge, tight until now, joins `j`'s bound.
+    fn remove(&mut self, i: u32, j: u32) {
+        let ju = j as usize;
+        let p = self.pos[i as usize] as usize;
+        let last_k = self.slot_start[ju] + self.load[ju] as usize - 1;
+        let last = self.slots[last_k];
+        self.slots[self.slot_start[ju] + p] = last;
+        self.pos[last as usize] = p as u32;
+        self.load[ju] -= 1;
+        self.holder[i as usize] = NONE;
+        if self.lb[ju] != i64::MIN {
+            self.lb[ju] = self.lb[ju].min(-self.v[ju]);
+        }
+    }
+
+    /// Right vertex `j` is reached at `d`: finalise it and the left vertices
+    /// it holds, offer its stay sink, and relax its other edges unless its
+    /// bound shows they cannot beat the best sink.
+    fn reach(&mut self, j: u32, d: i64, mut best: (i64, Sink)) -> (i64, Sink) {
+        let ju = j as usize;
+        self.rseen[ju] = self.search;
+        self.fin_right.push((j, d));
+        let a = self.slot_start[ju];
+        for k in a..a + self.load[ju] as usize {
+            let i = self.slots[k];
+            let iu = i as usize;
+            if self.seen[iu] != self.search || !self.done[iu] {
+                self.seen[iu] = self.search;
+                self.done[iu] = true;
+                self.dist[iu] = d;
+                self.fin_left.push((i, d));
+            }
+        }
+        let base = d + self.v[ju];
+        if base < best.0 {
+            best = (base, Sink::Stay(j));
+        }
+        let lb = self.lb[ju];
+        if lb != i64::MIN && (lb == i64::MAX || base.saturating_add(lb) >= best.0) {
+            return best;
+        }
+        let mut m = i64::MAX;
+        for k in self.start[ju]..self.start[ju + 1] {
+            let i = self.left[k];
+            let iu = i as usize;
+            let h = self.holder[iu];
+            if h == j {
+                continue;
+            }
+            let x = self.u[iu] - self.weight[k] - self.offset;
+            m = m.min(x);
+            let nd = base + x;
+            if nd >= best.0 {
+                continue;
+            }
+            if self.seen[iu] == self.search {
+                if self.done[iu] || nd >= self.dist[iu] {
+                    continue;
+                }
+            } else {
+                self.seen[iu] = self.search;
+                self.done[iu] = false;
+            }
+            self.dist[iu] = nd;
+            self.pred[iu] = j;
+            if h == NONE {
+                best = (nd, Sink::Free(i));
+            } else {
+                self.heap.push(Reverse((nd, i)));
+            }
+        }
+        self.lb[ju] = m;
+        best
+    }
+
+    /// Insert one unit of `s`; false if it stays unused.
+    fn insert_unit(&mut self, s: u32) -> bool {
+        self.search = self.search.wrapping_add(1);
+        if self.search == 0 {
+            self.seen.fill(0);
+            self.rseen.fill(0);
+            self.search = 1;
+        }
+        self.heap.clear();
+        self.fin_left.clear();
+        self.fin_right.clear();
+        let mut best = (i64::MAX, Sink::Stay(s));
+        best = self.reach(s, 0, best);
+        while let Some(Reverse((d, i))) = self.heap.pop() {
+            if d >= best.0 {
+                break;
+            }
+            let iu = i as usize;
+            if self.done[iu] || d != self.dist[iu] {
+                continue;
+            }
+            self.done[iu] = true;
+            self.fin_left.push((i, d));
+            let j = self.holder[iu];
+            if self.rseen[j as usize] == self.search {
+                continue;
+            }
+            self.rpred[j as usize] = i;
+            best = self.reach(j, d, best);
+        }
+        let big_d = best.0;
+        for &(j, dj) in &self.fin_right {
+            self.v[j as usize] -= big_d - dj;
+        }
+        for &(i, di) in &self.fin_left {
+            self.u[i as usize] += big_d - di;
+        }
+        // Augment from the sink back to s. Each right vertex on the path
+        // first gives up the left vertex it was reached through, then takes
+        // the next one, so no load ever exceeds its capacity.
+        let mut i = match best.1 {
+            Sink::Free(i) => i,
+            Sink::Stay(j) => {
+                if j == s {
+                    return false;
+                }
+                let i = self.rpred[j as usize];
+                self.remove(i, j);
+                i
+            }
+        };
+        loop {
+            let j = self.pred[i as usize];
+            if j == s {
+                self.add(i, j);
+                return true;
+            }
+            let next = self.rpred[j as usize];
+            self.remove(next, j);
+            self.add(i, j);
+            i = next;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn total(g: &Graph, s: &Solution, offset: i64) -> i64 {
+        (0..g.n_left)
+            .filter(|&i| s.right_of[i] != NONE)
+            .map(|i| {
+                let (rs, ws) = g.edges_of(i);
+                ws[rs.iter().position(|&j| j == s.right_of[i]).unwrap()] + offset
+            })
+            .sum()
+    }
+
+    /// Dual feasibility and complementary slackness (the optimality proof).
+    fn check_duals(g: &Graph, s: &Solution, offset: i64) {
+        let mut load = vec![0u32; g.n_right()];
+        for i in 0..g.n_left {
+            let (rs, ws) = g.edges_of(i);
+            assert!(s.u[i] >= 0);
+            if s.right_of[i] == NONE {
+                assert_eq!(s.u[i], 0, "free left {i}");
+            } else {
+                load[s.right_of[i] as usize] += 1;
+            }
+            for (&j, &w) in rs.iter().zip(ws) {
+                let slack = s.u[i] + s.v[j as usize] - w - offset;
+                assert!(slack >= 0, "edge {i}-{j}");
+                if s.right_of[i] == j {
+                    assert_eq!(slack, 0, "assigned edge {i}-{j}");
+                }
+            }
+        }
+        for j in 0..g.n_right() {
+            assert!(s.v[j] >= 0 && load[j] <= g.cap[j]);
+            if load[j] < g.cap[j] {
+                assert_eq!(s.v[j], 0, "right {j} has room");
+            }
+        }
+    }
+
+    #[test]
+    fn mirror_matches_ssp_small() {
+        let mut seed = 12345u64;
+        let mut rnd = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for case in 0..20000 {
+            let n_left = 1 + rnd(6) as usize;
+            let n_right = 1 + rnd(4) as usize;
+            let cap: Vec<u32> = (0..n_right).map(|_| 1 + rnd(3) as u32).collect();
+            let mut start = vec![0];
+            let (mut right, mut weight) = (vec![], vec![]);
+            for _ in 0..n_left {
+                for j in 0..n_right {
+                    if rnd(3) > 0 {
+                        right.push(j as u32);
+                        weight.push(rnd(10) as i64 - 2);
+                    }
+                }
+                start.push(right.len());
+            }
+            let g = Graph {
+                n_left,
+                cap,
+                start,
+                right,
+                weight,
+            };
+            for offset in [0i64, 1000] {
+                let a = super::super::ssp::solve(&g, offset);
+                let b = solve(&g, offset);
+                check_duals(&g, &b, offset);
+                let (ta, tb) = (total(&g, &a, offset), total(&g, &b, offset));
+                if ta != tb {
+                    eprintln!("case {case} offset {offset}: ssp {ta} mirror {tb}");
+                    eprintln!(
+                        "cap {:?} start {:?} right {:?} weight {:?}",
+                        g.cap, g.start, g.right, g.weight
+                    );
+                    eprintln!("ssp {:?} mirror {:?}", a.right_of, b.right_of);
+                    panic!();
+                }
+            }
+        }
+    }
+}
