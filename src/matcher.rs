@@ -352,10 +352,6 @@ impl Matcher {
             offer_candidates: cands.offer.len() as u64,
             ..Summary::default()
         };
-        let mut mentor_matches = Vec::new();
-        let mut offer_matches = Vec::new();
-        let mut unmatched = Vec::new();
-        let mut alternatives = Vec::new();
         let m_holders = holders(&m_side.assigned, mentor_caps.len(), |p, q| {
             score_of(cands.mentors_of(p), q)
         });
@@ -365,16 +361,15 @@ impl Matcher {
         let mentor_name = |q: u32| inst.mentor(q).id.to_string();
         let offer_name = |q: u32| inst.offer(q).1.id.to_string();
 
-        for p in 0..n {
+        // Every participant's entries are independent: build them in
+        // parallel, then concatenate in participant order.
+        let entry = |p: u32| {
+            let mut e = Entry::default();
             let part = inst.participant(p);
             let pc = &inst.participants[p as usize];
             // --- mentor side
-            let seeks_m = pc.seeks_mentor || m_side.pinned[p as usize];
-            if seeks_m {
-                summary.seeking_mentor += 1;
-            }
+            e.seeks_mentor = pc.seeks_mentor || m_side.pinned[p as usize];
             if let Some(m) = m_side.assigned[p as usize] {
-                summary.matched_mentor += 1;
                 let pinned = m_side.pinned[p as usize];
                 let (mut breakdown, violations) =
                     match score::evaluate_mentor(inst, cfg, p, m, false) {
@@ -385,12 +380,7 @@ impl Matcher {
                         ),
                     };
                 breakdown.continuity = score::continuity(cfg, cands.prev_mentor[p as usize], m);
-                summary.mentor_total_score += breakdown.total();
-                if pinned {
-                    summary.pinned += 1;
-                    summary.pinned_with_violations += u32::from(!violations.is_empty());
-                }
-                mentor_matches.push(MentorMatch {
+                e.mentor = Some(MentorMatch {
                     participant: part.id.clone(),
                     mentor: inst.mentor(m).id.clone(),
                     score: breakdown.total(),
@@ -398,7 +388,7 @@ impl Matcher {
                     pinned,
                     violations,
                 });
-            } else if seeks_m {
+            } else if e.seeks_mentor {
                 let reason = unmatched_reason(
                     cands.mentors_of(p),
                     &cands.mentor_rejected[p as usize],
@@ -407,19 +397,15 @@ impl Matcher {
                     &mentor_name,
                     inst,
                 );
-                unmatched.push(Unmatched {
+                e.unmatched.push(Unmatched {
                     participant: part.id.clone(),
                     side: Side::Mentor,
                     reason,
                 });
             }
             // --- offer side
-            let seeks_o = pc.goals != 0 || o_side.pinned[p as usize];
-            if seeks_o {
-                summary.seeking_offer += 1;
-            }
+            e.seeks_offer = pc.goals != 0 || o_side.pinned[p as usize];
             if let Some(o) = o_side.assigned[p as usize] {
-                summary.matched_offer += 1;
                 let pinned = o_side.pinned[p as usize];
                 let (mut breakdown, violations) =
                     match score::evaluate_offer(inst, cfg, p, o, false) {
@@ -430,13 +416,8 @@ impl Matcher {
                         ),
                     };
                 breakdown.continuity = score::continuity(cfg, cands.prev_offer[p as usize], o);
-                summary.offer_total_score += breakdown.total();
-                if pinned {
-                    summary.pinned += 1;
-                    summary.pinned_with_violations += u32::from(!violations.is_empty());
-                }
                 let (company, offer) = inst.offer(o);
-                offer_matches.push(OfferMatch {
+                e.offer = Some(OfferMatch {
                     participant: part.id.clone(),
                     offer: offer.id.clone(),
                     company: company.id.clone(),
@@ -445,7 +426,7 @@ impl Matcher {
                     pinned,
                     violations,
                 });
-            } else if seeks_o {
+            } else if e.seeks_offer {
                 let reason = unmatched_reason(
                     cands.offers_of(p),
                     &cands.offer_rejected[p as usize],
@@ -454,7 +435,7 @@ impl Matcher {
                     &offer_name,
                     inst,
                 );
-                unmatched.push(Unmatched {
+                e.unmatched.push(Unmatched {
                     participant: part.id.clone(),
                     side: Side::Offer,
                     reason,
@@ -467,7 +448,7 @@ impl Matcher {
                         cands.mentors_of(p),
                         m_side,
                         &m_holders,
-                        &mentor_name as &dyn Fn(u32) -> String,
+                        &mentor_name as &(dyn Fn(u32) -> String + Sync),
                     ),
                     (
                         Side::Offer,
@@ -480,11 +461,8 @@ impl Matcher {
                     if list.is_empty() {
                         continue;
                     }
-                    let mut ranked: Vec<&Cand> = list.iter().collect();
-                    ranked.sort_by_key(|c| (Reverse(c.score), c.q));
-                    let ranked = ranked
+                    let ranked = top_ranked(list, cfg.alternatives as usize)
                         .into_iter()
-                        .take(cfg.alternatives as usize)
                         .map(|c| {
                             let chosen = res.assigned[p as usize] == Some(c.q);
                             Alternative {
@@ -499,35 +477,72 @@ impl Matcher {
                             }
                         })
                         .collect();
-                    alternatives.push(Alternatives {
+                    e.alternatives.push(Alternatives {
                         participant: part.id.clone(),
                         side,
                         ranked,
                     });
                 }
             }
+            e
+        };
+        let entries: Vec<Entry> = (0..n).into_par_iter().map(entry).collect();
+        let mut mentor_matches = Vec::new();
+        let mut offer_matches = Vec::new();
+        let mut unmatched = Vec::new();
+        let mut alternatives = Vec::new();
+        for e in entries {
+            summary.seeking_mentor += u32::from(e.seeks_mentor);
+            summary.seeking_offer += u32::from(e.seeks_offer);
+            if let Some(m) = e.mentor {
+                summary.matched_mentor += 1;
+                summary.mentor_total_score += m.score;
+                if m.pinned {
+                    summary.pinned += 1;
+                    summary.pinned_with_violations += u32::from(!m.violations.is_empty());
+                }
+                mentor_matches.push(m);
+            }
+            if let Some(o) = e.offer {
+                summary.matched_offer += 1;
+                summary.offer_total_score += o.score;
+                if o.pinned {
+                    summary.pinned += 1;
+                    summary.pinned_with_violations += u32::from(!o.violations.is_empty());
+                }
+                offer_matches.push(o);
+            }
+            unmatched.extend(e.unmatched);
+            alternatives.extend(e.alternatives);
         }
 
-        let fairness = Fairness {
-            mentor: side_fairness(
-                inst,
-                &cands.mentor,
-                &cands.mentor_start,
-                m_side,
-                mentor_caps,
-                &mentor_matches.iter().map(|m| m.score).collect::<Vec<_>>(),
-                |p| inst.participants[p as usize].seeks_mentor || m_side.pinned[p as usize],
-            ),
-            offer: side_fairness(
-                inst,
-                &cands.offer,
-                &cands.offer_start,
-                o_side,
-                offer_caps,
-                &offer_matches.iter().map(|m| m.score).collect::<Vec<_>>(),
-                |p| inst.participants[p as usize].goals != 0 || o_side.pinned[p as usize],
-            ),
-        };
+        let mentor_scores: Vec<i64> = mentor_matches.iter().map(|m| m.score).collect();
+        let offer_scores: Vec<i64> = offer_matches.iter().map(|m| m.score).collect();
+        let (mentor, offer) = rayon::join(
+            || {
+                side_fairness(
+                    inst,
+                    &cands.mentor,
+                    &cands.mentor_start,
+                    m_side,
+                    mentor_caps,
+                    &mentor_scores,
+                    |p| inst.participants[p as usize].seeks_mentor || m_side.pinned[p as usize],
+                )
+            },
+            || {
+                side_fairness(
+                    inst,
+                    &cands.offer,
+                    &cands.offer_start,
+                    o_side,
+                    offer_caps,
+                    &offer_scores,
+                    |p| inst.participants[p as usize].goals != 0 || o_side.pinned[p as usize],
+                )
+            },
+        );
+        let fairness = Fairness { mentor, offer };
 
         let (given_m, given_o) = cands.prev_given;
         let continuity = (given_m + given_o > 0).then(|| Continuity {
@@ -546,6 +561,29 @@ impl Matcher {
             summary,
         }
     }
+}
+
+/// One participant's part of the report, built independently.
+#[derive(Default)]
+struct Entry {
+    seeks_mentor: bool,
+    seeks_offer: bool,
+    mentor: Option<MentorMatch>,
+    offer: Option<OfferMatch>,
+    unmatched: Vec<Unmatched>,
+    alternatives: Vec<Alternatives>,
+}
+
+/// The best `k` candidates, by score (ties: lower provider index first).
+fn top_ranked(list: &[Cand], k: usize) -> Vec<&Cand> {
+    let key = |c: &&Cand| (Reverse(c.score), c.q);
+    let mut ranked: Vec<&Cand> = list.iter().collect();
+    if ranked.len() > k {
+        ranked.select_nth_unstable_by_key(k - 1, key);
+        ranked.truncate(k);
+    }
+    ranked.sort_unstable_by_key(key);
+    ranked
 }
 
 /// Kept, changed, lost and new pairs of one side.
@@ -940,6 +978,37 @@ fn deferred_acceptance(
     assigned
 }
 
+/// Fairness counts of one side, summed over participants: seeking, matched,
+/// wasteful gaps, blocking pairs, and per audit key and group (seeking,
+/// matched, score sum).
+#[derive(Default)]
+struct Tally<'a> {
+    seeking: u32,
+    matched: u32,
+    gaps: u64,
+    blocking: u64,
+    groups: BTreeMap<&'a str, BTreeMap<&'a str, (u32, u32, i128)>>,
+}
+
+impl Tally<'_> {
+    fn merge(mut self, other: Self) -> Self {
+        self.seeking += other.seeking;
+        self.matched += other.matched;
+        self.gaps += other.gaps;
+        self.blocking += other.blocking;
+        for (k, vs) in other.groups {
+            let mine = self.groups.entry(k).or_default();
+            for (v, (s, m, sum)) in vs {
+                let e = mine.entry(v).or_insert((0, 0, 0));
+                e.0 += s;
+                e.1 += m;
+                e.2 += sum;
+            }
+        }
+        self
+    }
+}
+
 /// Fairness metrics of one side; audit labels are read here and nowhere else.
 fn side_fairness(
     inst: &Instance,
@@ -948,7 +1017,7 @@ fn side_fairness(
     res: &SideResult,
     caps: &[u32],
     matched_scores: &[i64],
-    seeks: impl Fn(u32) -> bool,
+    seeks: impl Fn(u32) -> bool + Sync,
 ) -> SideFairness {
     let n = inst.participants.len();
     let mut load = vec![0u32; caps.len()];
@@ -972,50 +1041,57 @@ fn side_fairness(
             *w = Some(w.map_or(s, |x: i64| x.min(s)));
         }
     }
-    let mut blocking = 0u64;
-    let mut gaps = 0u64;
-    let mut seeking = 0u32;
-    let mut matched = 0u32;
-    let mut groups: BTreeMap<String, BTreeMap<String, (u32, u32, i128)>> = BTreeMap::new();
-    for p in 0..n {
-        if !seeks(p as u32) {
-            continue;
-        }
-        seeking += 1;
-        let got = res.assigned[p].is_some();
-        matched += u32::from(got);
-        let list = &cands[start[p]..start[p + 1]];
-        if !got && list.iter().any(|c| load[c.q as usize] < caps[c.q as usize]) {
-            gaps += 1;
-        }
-        if !res.pinned[p] {
-            for c in list {
-                if res.assigned[p] == Some(c.q) {
-                    continue;
-                }
-                let p_prefers =
-                    current[p].is_none_or(|s| c.score > s) && !(got && current[p].is_none());
-                let q_prefers = load[c.q as usize] < caps[c.q as usize]
-                    || worst[c.q as usize].is_some_and(|w| w < c.score);
-                if p_prefers && q_prefers {
-                    blocking += 1;
+    // Per-participant counts, folded in parallel; every sum is exact and
+    // order-free, so the result does not depend on the thread count.
+    let tally = (0..n)
+        .into_par_iter()
+        .filter(|&p| seeks(p as u32))
+        .fold(Tally::default, |mut t, p| {
+            t.seeking += 1;
+            let got = res.assigned[p].is_some();
+            t.matched += u32::from(got);
+            let list = &cands[start[p]..start[p + 1]];
+            if !got && list.iter().any(|c| load[c.q as usize] < caps[c.q as usize]) {
+                t.gaps += 1;
+            }
+            if !res.pinned[p] {
+                for c in list {
+                    if res.assigned[p] == Some(c.q) {
+                        continue;
+                    }
+                    let p_prefers =
+                        current[p].is_none_or(|s| c.score > s) && !(got && current[p].is_none());
+                    let q_prefers = load[c.q as usize] < caps[c.q as usize]
+                        || worst[c.q as usize].is_some_and(|w| w < c.score);
+                    if p_prefers && q_prefers {
+                        t.blocking += 1;
+                    }
                 }
             }
-        }
-        let score = current[p].unwrap_or(0);
-        for (k, v) in &inst.participant(p as u32).audit {
-            let e = groups
-                .entry(k.clone())
-                .or_default()
-                .entry(v.clone())
-                .or_insert((0, 0, 0));
-            e.0 += 1;
-            if got {
-                e.1 += 1;
-                e.2 += i128::from(score);
+            let score = current[p].unwrap_or(0);
+            for (k, v) in &inst.participant(p as u32).audit {
+                let e = t
+                    .groups
+                    .entry(k.as_str())
+                    .or_default()
+                    .entry(v.as_str())
+                    .or_insert((0, 0, 0));
+                e.0 += 1;
+                if got {
+                    e.1 += 1;
+                    e.2 += i128::from(score);
+                }
             }
-        }
-    }
+            t
+        })
+        .reduce(Tally::default, Tally::merge);
+    let Tally {
+        seeking,
+        matched,
+        gaps,
+        blocking,
+        groups,
+    } = tally;
     let rate = |m: u32, s: u32| {
         if s == 0 {
             0.0
@@ -1030,7 +1106,7 @@ fn side_fairness(
                 .into_iter()
                 .map(|(v, (s, m, sum))| {
                     (
-                        v,
+                        v.to_owned(),
                         GroupStats {
                             seeking: s,
                             matched: m,
@@ -1044,7 +1120,7 @@ fn side_fairness(
                     )
                 })
                 .collect();
-            (k, vs)
+            (k.to_owned(), vs)
         })
         .collect();
     let match_rate_ratio = groups
