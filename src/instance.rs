@@ -64,8 +64,8 @@ pub struct Instance {
     pub(crate) pinned_mentor: Vec<(u32, u32)>,
     /// Pinned (participant, offer) in canonical indices, sorted.
     pub(crate) pinned_offer: Vec<(u32, u32)>,
-    pub(crate) forbidden_mentor: HashSet<(u32, u32)>,
-    pub(crate) forbidden_offer: HashSet<(u32, u32)>,
+    pub(crate) forbidden_mentor: PairSet,
+    pub(crate) forbidden_offer: PairSet,
     p_index: HashMap<String, u32>,
     m_index: HashMap<String, u32>,
     o_index: HashMap<String, u32>,
@@ -82,6 +82,8 @@ pub(crate) struct PartC {
     pub sectors: Vec<u32>,
     pub geo: Geo,
     pub max_travel_km: f64,
+    /// [`Geo::reach`] of `max_travel_km`.
+    pub reach: f64,
     pub avail: WeekMask,
     pub seeks_mentor: bool,
     /// Bit set of [`OfferKind::bit`].
@@ -100,6 +102,8 @@ pub(crate) struct MentC {
     pub sectors: Vec<u32>,
     pub geo: Geo,
     pub max_travel_km: f64,
+    /// [`Geo::reach`] of `max_travel_km`.
+    pub reach: f64,
     pub avail: WeekMask,
     pub capacity: u32,
     pub tags: Vec<u32>,
@@ -119,21 +123,82 @@ pub(crate) struct OfferC {
     pub sector: Option<u32>,
 }
 
-/// A location in radians with its latitude's cosine, for fast haversine.
+/// A set of (participant, provider) pairs, read in the hot loop: a flag per
+/// participant answers the common "none" at once, sorted pairs the rest.
+#[derive(Debug, Clone)]
+pub(crate) struct PairSet {
+    flagged: Vec<bool>,
+    pairs: Vec<(u32, u32)>,
+}
+
+impl PairSet {
+    fn new(participants: usize, mut pairs: Vec<(u32, u32)>) -> Self {
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut flagged = vec![false; participants];
+        for &(p, _) in &pairs {
+            flagged[p as usize] = true;
+        }
+        PairSet { flagged, pairs }
+    }
+
+    pub(crate) fn contains(&self, p: u32, q: u32) -> bool {
+        self.flagged[p as usize] && self.pairs.binary_search(&(p, q)).is_ok()
+    }
+}
+
+/// A location in radians with its latitude's cosine, for fast haversine,
+/// and its point on the unit sphere, for distance tests without
+/// trigonometry.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Geo {
     pub lat: f64,
     pub lon: f64,
     pub cos_lat: f64,
+    xyz: [f64; 3],
 }
 
 impl Geo {
     pub(crate) fn new(l: Location) -> Self {
         let lat = l.lat.to_radians();
+        let lon = l.lon.to_radians();
+        let cos_lat = lat.cos();
         Geo {
             lat,
-            lon: l.lon.to_radians(),
-            cos_lat: lat.cos(),
+            lon,
+            cos_lat,
+            xyz: [cos_lat * lon.cos(), cos_lat * lon.sin(), lat.sin()],
+        }
+    }
+
+    /// `sin²(r / 2R)`: the haversine term `a` of a distance of `r` km (`r`
+    /// past half the circumference counts as half the circumference).
+    pub(crate) fn reach(radius_km: f64) -> f64 {
+        (radius_km / (2.0 * model::EARTH_RADIUS_KM))
+            .clamp(0.0, std::f64::consts::FRAC_PI_2)
+            .sin()
+            .powi(2)
+    }
+
+    /// Exactly `self.distance_km(o) > limit_km`, with `reach` =
+    /// [`Geo::reach`]`(limit_km)`, but without trigonometry unless the
+    /// distance is within a hair of the limit.
+    ///
+    /// The haversine term `a = sin²(d / 2R)` equals a quarter of the squared
+    /// chord between the unit vectors. Both are computed to about 1e-15
+    /// (relative, plus 1e-15 absolute, about 0.4 m), far inside the margins
+    /// below, so outside them the chord decides as the haversine would;
+    /// inside them the haversine itself decides.
+    pub(crate) fn farther_than(&self, o: &Geo, limit_km: f64, reach: f64) -> bool {
+        let [a, b, c] = self.xyz;
+        let [x, y, z] = o.xyz;
+        let quarter_chord_sq = ((a - x).powi(2) + (b - y).powi(2) + (c - z).powi(2)) / 4.0;
+        if quarter_chord_sq > reach * (1.0 + 1e-9) + 1e-15 {
+            true
+        } else if quarter_chord_sq < reach * (1.0 - 1e-9) - 1e-15 {
+            false
+        } else {
+            self.distance_km(o) > limit_km
         }
     }
 
@@ -724,6 +789,7 @@ impl Instance {
                     sectors: sectors.set(&p.sectors),
                     geo: Geo::new(p.location),
                     max_travel_km: p.max_travel_km,
+                    reach: Geo::reach(p.max_travel_km),
                     avail: WeekMask::from_ranges(&p.availability),
                     seeks_mentor: p.seeks_mentor,
                     goals: p.goals.iter().fold(0, |acc, g| acc | g.bit()),
@@ -743,6 +809,7 @@ impl Instance {
                     sectors: sectors.set(&m.sectors),
                     geo: Geo::new(m.location),
                     max_travel_km: m.max_travel_km,
+                    reach: Geo::reach(m.max_travel_km),
                     avail: WeekMask::from_ranges(&m.availability),
                     capacity: m.capacity,
                     tags: tags.set(&m.tags),
@@ -795,16 +862,18 @@ impl Instance {
         }
         pinned_mentor.sort_unstable();
         pinned_offer.sort_unstable();
-        let mut forbidden_mentor = HashSet::new();
-        let mut forbidden_offer = HashSet::new();
+        let mut forbidden_mentor = Vec::new();
+        let mut forbidden_offer = Vec::new();
         for pr in &data.forbidden {
             let p = p_index[pr.participant.as_str()];
             if let Some(m) = &pr.mentor {
-                forbidden_mentor.insert((p, m_index[m.as_str()]));
+                forbidden_mentor.push((p, m_index[m.as_str()]));
             } else if let Some(o) = &pr.offer {
-                forbidden_offer.insert((p, o_index[o.as_str()]));
+                forbidden_offer.push((p, o_index[o.as_str()]));
             }
         }
+        let forbidden_mentor = PairSet::new(participants.len(), forbidden_mentor);
+        let forbidden_offer = PairSet::new(participants.len(), forbidden_offer);
 
         Instance {
             data,

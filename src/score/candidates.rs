@@ -525,17 +525,22 @@ fn mentor_candidates(
     }
     let mut near = Vec::new();
     let all = inst.mentors.len() as u32;
-    let list: &mut dyn Iterator<Item = u32> =
-        if cfg.rules.mentor_distance && index.mentors.near(&pc.geo, pc.max_travel_km, &mut near) {
-            // Everyone outside the box is too far (distance is checked first).
-            counts[Rule::TooFar as usize] += all - near.len() as u32;
-            &mut near.iter().copied()
-        } else {
-            &mut (0..all)
-        };
-    collect(list, p, cfg, prev, &mut out, &mut counts, |m| {
-        evaluate_mentor(inst, cfg, p, m, true)
-    });
+    let eval = |m| evaluate_mentor(inst, cfg, p, m, true);
+    if cfg.rules.mentor_distance && index.mentors.near(&pc.geo, pc.max_travel_km, &mut near) {
+        // Everyone outside the box is too far (distance is checked first).
+        counts[Rule::TooFar as usize] += all - near.len() as u32;
+        collect(
+            near.iter().copied(),
+            p,
+            cfg,
+            prev,
+            &mut out,
+            &mut counts,
+            eval,
+        );
+    } else {
+        collect(0..all, p, cfg, prev, &mut out, &mut counts, eval);
+    }
     (out, counts)
 }
 
@@ -570,29 +575,33 @@ fn offer_candidates(
                 indexed = false;
             }
         }
-        if indexed {
-            near.sort_unstable();
-        } else {
+        if !indexed {
             counts = [0; Rule::COUNT];
         }
     }
     let all = inst.offers.len() as u32;
-    let list: &mut dyn Iterator<Item = u32> = if indexed {
-        &mut near.iter().copied()
+    let eval = |o| evaluate_offer(inst, cfg, p, o, true);
+    if indexed {
+        collect(
+            near.iter().copied(),
+            p,
+            cfg,
+            prev,
+            &mut out,
+            &mut counts,
+            eval,
+        );
     } else {
-        &mut (0..all)
-    };
-    collect(list, p, cfg, prev, &mut out, &mut counts, |o| {
-        evaluate_offer(inst, cfg, p, o, true)
-    });
+        collect(0..all, p, cfg, prev, &mut out, &mut counts, eval);
+    }
     (out, counts)
 }
 
-/// Evaluate `providers` for participant `p`: feasible ones become
-/// candidates (with the continuity bonus), the others count against the
-/// first rule they break.
+/// Evaluate `providers` (each once, in any order) for participant `p`:
+/// feasible ones become candidates (with the continuity bonus), in provider
+/// order; the others count against the first rule they break.
 fn collect(
-    providers: &mut dyn Iterator<Item = u32>,
+    providers: impl Iterator<Item = u32>,
     p: u32,
     cfg: &Config,
     prev: Option<u32>,
@@ -610,6 +619,7 @@ fn collect(
             Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
         }
     }
+    out.sort_unstable_by_key(|c| c.q);
 }
 
 const fn bit(r: Rule) -> u16 {
@@ -720,9 +730,11 @@ pub(crate) fn evaluate_mentor(
     if !pc.seeks_mentor {
         fail!(Rule::NotSeekingMentor);
     }
-    let d = pc.geo.distance_km(&mc.geo);
-    let limit = pc.max_travel_km.min(mc.max_travel_km);
-    if rules.mentor_distance && d > limit {
+    // d > min(both radii) ⟺ d exceeds either; decided without computing d.
+    if rules.mentor_distance
+        && (pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
+            || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach))
+    {
         fail!(Rule::TooFar);
     }
     let shared = best_shared(&pc.langs, &mc.langs);
@@ -739,12 +751,14 @@ pub(crate) fn evaluate_mentor(
     if rules.mentor_requirements && !subset(&pc.requirements, &mc.tags) {
         fail!(Rule::MentorRequirementUnmet);
     }
-    if inst.forbidden_mentor.contains(&(p, m)) {
+    if inst.forbidden_mentor.contains(p, m) {
         fail!(Rule::Forbidden);
     }
     if broken != 0 {
         return Err(broken);
     }
+    let d = pc.geo.distance_km(&mc.geo);
+    let limit = pc.max_travel_km.min(mc.max_travel_km);
     Ok(mentor_breakdown(pc, mc, cfg, shared, d, limit, common))
 }
 
@@ -814,8 +828,7 @@ pub(crate) fn evaluate_offer(
     if pc.goals == 0 || (rules.offer_goals && pc.goals & oc.kind.bit() == 0) {
         fail!(Rule::KindNotInGoals);
     }
-    let d = pc.geo.distance_km(&oc.geo);
-    if rules.offer_distance && d > pc.max_travel_km {
+    if rules.offer_distance && pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach) {
         fail!(Rule::TooFar);
     }
     let (lang_ok, lang_fit) = requirement_fit(&pc.langs, &oc.req_langs);
@@ -832,12 +845,13 @@ pub(crate) fn evaluate_offer(
     if rules.offer_work_permit && oc.needs_work_permit && !pc.work_permit {
         fail!(Rule::NoWorkPermit);
     }
-    if inst.forbidden_offer.contains(&(p, o)) {
+    if inst.forbidden_offer.contains(p, o) {
         fail!(Rule::Forbidden);
     }
     if broken != 0 {
         return Err(broken);
     }
+    let d = pc.geo.distance_km(&oc.geo);
     Ok(offer_breakdown(pc, oc, cfg, lang_fit, skill_fit, d))
 }
 

@@ -10,8 +10,6 @@
 //! further poleward), plus a margin. Near a pole, or for radii spanning half
 //! the globe, the query returns every provider.
 
-use std::collections::HashMap;
-
 use crate::instance::Geo;
 
 /// Kilometres per degree of latitude on the sphere of radius 6371.0088 km.
@@ -21,10 +19,18 @@ const CELL_DEG: f64 = 0.25;
 /// Relative safety margin on the box.
 const MARGIN: f64 = 1.01;
 
+/// The cells of the smallest rectangle of cells holding every provider,
+/// stored compressed: `ids[start[c]..start[c + 1]]` are cell `c`'s
+/// providers, in increasing index order (at most 720 × 1440 cells, a few
+/// MiB for the whole globe).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Grid {
-    cells: HashMap<(i32, i32), Vec<u32>>,
-    len: usize,
+    lat0: i32,
+    rows: i32,
+    lon0: i32,
+    cols: i32,
+    start: Vec<u32>,
+    ids: Vec<u32>,
 }
 
 fn lat_cell(lat_deg: f64) -> i32 {
@@ -40,26 +46,59 @@ fn lon_cell(lon_deg: f64) -> i32 {
 }
 
 impl Grid {
-    /// Index `items` (provider index, location).
+    /// Index `items` (provider index, location), given in increasing index
+    /// order.
     pub(crate) fn new(items: impl Iterator<Item = (u32, Geo)>) -> Self {
-        let mut cells: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
-        let mut len = 0;
-        for (i, g) in items {
-            len += 1;
-            let key = (lat_cell(g.lat.to_degrees()), lon_cell(g.lon.to_degrees()));
-            cells.entry(key).or_default().push(i);
+        let keyed: Vec<(i32, i32, u32)> = items
+            .map(|(i, g)| {
+                (
+                    lat_cell(g.lat.to_degrees()),
+                    lon_cell(g.lon.to_degrees()),
+                    i,
+                )
+            })
+            .collect();
+        if keyed.is_empty() {
+            return Grid::default();
         }
-        Grid { cells, len }
+        let lat0 = keyed.iter().map(|k| k.0).min().unwrap_or(0);
+        let lon0 = keyed.iter().map(|k| k.1).min().unwrap_or(0);
+        let rows = keyed.iter().map(|k| k.0).max().unwrap_or(0) - lat0 + 1;
+        let cols = keyed.iter().map(|k| k.1).max().unwrap_or(0) - lon0 + 1;
+        let cell = |a: i32, b: i32| ((a - lat0) * cols + (b - lon0)) as usize;
+        let mut start = vec![0u32; (rows * cols) as usize + 1];
+        for &(a, b, _) in &keyed {
+            start[cell(a, b) + 1] += 1;
+        }
+        for c in 0..(rows * cols) as usize {
+            start[c + 1] += start[c];
+        }
+        let mut fill = start.clone();
+        let mut ids = vec![0u32; keyed.len()];
+        for &(a, b, i) in &keyed {
+            let f = &mut fill[cell(a, b)];
+            ids[*f as usize] = i;
+            *f += 1;
+        }
+        Grid {
+            lat0,
+            rows,
+            lon0,
+            cols,
+            start,
+            ids,
+        }
     }
 
     /// Number of providers indexed.
     pub(crate) fn len(&self) -> usize {
-        self.len
+        self.ids.len()
     }
 
-    /// Providers possibly within `radius_km` of `at`, sorted by index, into `out`.
-    /// Returns false (and leaves `out` empty) when the box is too large to be
-    /// worth it: the caller then scans every provider.
+    /// Providers possibly within `radius_km` of `at`, each once, in no
+    /// particular order, into `out`. Returns false (and leaves `out` empty)
+    /// when the box is too large to be worth it: the caller then scans
+    /// every provider.
     pub(crate) fn near(&self, at: &Geo, radius_km: f64, out: &mut Vec<u32>) -> bool {
         out.clear();
         let lat = at.lat.to_degrees();
@@ -72,31 +111,31 @@ impl Grid {
         if dlon >= 90.0 {
             return false;
         }
-        let (lat_lo, lat_hi) = (lat_cell(lat - dlat), lat_cell(lat + dlat));
+        if self.ids.is_empty() {
+            return true;
+        }
+        let a_lo = lat_cell(lat - dlat).max(self.lat0);
+        let a_hi = lat_cell(lat + dlat).min(self.lat0 + self.rows - 1);
         let lon = at.lon.to_degrees();
         let n = lon_cells();
-        let lo = (((lon - dlon) + 180.0) / CELL_DEG).floor() as i32;
-        let hi = (((lon + dlon) + 180.0) / CELL_DEG).floor() as i32;
-        let cells_in_box = i64::from(lat_hi - lat_lo + 1) * i64::from(hi - lo + 1);
-        if cells_in_box as usize > self.cells.len().max(64) * 4 {
-            // Sparse grid, huge box: walking the occupied cells is cheaper.
-            for (&(a, b), v) in &self.cells {
-                let in_lon = (lo..=hi).any(|k| k.rem_euclid(n) == b);
-                if (lat_lo..=lat_hi).contains(&a) && in_lon {
-                    out.extend_from_slice(v);
-                }
-            }
-        } else {
-            for a in lat_lo..=lat_hi {
-                for k in lo..=hi {
-                    if let Some(v) = self.cells.get(&(a, k.rem_euclid(n))) {
-                        out.extend_from_slice(v);
-                    }
+        let mut lo = (((lon - dlon) + 180.0) / CELL_DEG).floor() as i32;
+        let mut hi = (((lon + dlon) + 180.0) / CELL_DEG).floor() as i32;
+        if hi - lo + 1 >= n {
+            // The box goes round the globe: every column once.
+            (lo, hi) = (0, n - 1);
+        }
+        for a in a_lo..=a_hi {
+            let row = (a - self.lat0) * self.cols;
+            for k in lo..=hi {
+                let b = k.rem_euclid(n) - self.lon0;
+                if (0..self.cols).contains(&b) {
+                    let c = (row + b) as usize;
+                    out.extend_from_slice(
+                        &self.ids[self.start[c] as usize..self.start[c + 1] as usize],
+                    );
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
         true
     }
 }
@@ -147,6 +186,10 @@ mod tests {
             for (k, radius) in [0.0, 5.0, 25.0, 50.0, 120.0].into_iter().enumerate() {
                 let at = &pts[k * 7];
                 if grid.near(at, radius, &mut out) {
+                    let n = out.len();
+                    out.sort_unstable();
+                    out.dedup();
+                    assert_eq!(out.len(), n, "a provider returned twice");
                     for (i, g) in pts.iter().enumerate() {
                         if at.distance_km(g) <= radius {
                             assert!(
@@ -155,8 +198,45 @@ mod tests {
                             );
                         }
                     }
-                    assert!(out.windows(2).all(|w| w[0] < w[1]));
                 }
+            }
+        }
+    }
+
+    /// `farther_than` decides exactly as the haversine does, also at the
+    /// limit itself (limits set to computed distances, and one ulp around).
+    #[test]
+    fn farther_than_agrees_with_haversine() {
+        let mut seed = 11u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..20_000 {
+            let a = geo(next() * 170.0 - 85.0, next() * 360.0 - 180.0);
+            let spread = [0.0, 1e-6, 0.01, 0.5, 3.0, 90.0][(next() * 6.0) as usize];
+            let b = geo(
+                (a.lat.to_degrees() + (next() - 0.5) * spread).clamp(-90.0, 90.0),
+                a.lon.to_degrees() + (next() - 0.5) * spread,
+            );
+            let d = a.distance_km(&b);
+            for limit in [
+                d,
+                d.next_up(),
+                d.next_down().max(0.0),
+                d * 1.01,
+                d * 0.99,
+                0.0,
+                next() * 100.0,
+                20_038.0,
+            ] {
+                assert_eq!(
+                    a.farther_than(&b, limit, Geo::reach(limit)),
+                    d > limit,
+                    "{a:?} {b:?} limit {limit}"
+                );
             }
         }
     }
