@@ -273,6 +273,17 @@ impl Matcher {
                     + score::continuity(cfg, cands.prev_offer[p as usize], q)
             })
             .min();
+        // A cancelled solve stops between insertions and names its side.
+        let stopped = || ctl.cancelled();
+        let stop = assign::Stop::when(&stopped);
+        let in_stage = |stage: Stage| {
+            move |e: crate::Error| match e {
+                crate::Error::Cancelled { .. } => crate::Error::Cancelled {
+                    stage: stage.to_string(),
+                },
+                e => e,
+            }
+        };
         // The two sides are independent problems: solve them side by side.
         let (m_side, o_side) = rayon::join(
             || {
@@ -285,7 +296,9 @@ impl Matcher {
                     &mentor_caps,
                     &inst.pinned_mentor,
                     pinned_min_m,
-                );
+                    stop,
+                )
+                .map_err(in_stage(Stage::SolveMentors));
                 ctl.progress(Stage::SolveMentors, 1, 1);
                 r
             },
@@ -299,7 +312,9 @@ impl Matcher {
                     &offer_caps,
                     &inst.pinned_offer,
                     pinned_min_o,
-                );
+                    stop,
+                )
+                .map_err(in_stage(Stage::SolveOffers));
                 ctl.progress(Stage::SolveOffers, 1, 1);
                 r
             },
@@ -681,6 +696,7 @@ fn unmatched_reason(
 }
 
 /// Solve one side: pinned pairs first, then the exact assignment of the rest.
+#[allow(clippy::too_many_arguments)]
 fn solve_side(
     n: usize,
     caps: &[u32],
@@ -689,6 +705,7 @@ fn solve_side(
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
     objective: MatchObjective,
+    stop: assign::Stop<'_>,
 ) -> Result<SideResult> {
     let mut assigned = vec![None; n];
     let mut is_pinned = vec![false; n];
@@ -743,7 +760,7 @@ fn solve_side(
             MatchObjective::Egalitarian => Objective::Egalitarian,
             _ => Objective::MaxCardinality,
         };
-        let mut a: assign::Assignment = prob.solve(obj)?;
+        let mut a: assign::Assignment = prob.solve_until(obj, stop)?;
         if objective == MatchObjective::Egalitarian {
             // The worst-off matched participant may be a pinned one, whatever
             // the solver does. Then any maximum matching whose free pairs all
@@ -758,7 +775,7 @@ fn solve_side(
                 for (l, r, w) in edges().filter(|e| e.2 >= pm) {
                     relaxed.add_edge(l, r, w)?;
                 }
-                a = relaxed.solve(Objective::MaxCardinality)?;
+                a = relaxed.solve_until(Objective::MaxCardinality, stop)?;
             }
         }
         let chosen = (0..lefts.len()).map(|l| a.right_of(l)).collect();
@@ -799,8 +816,17 @@ fn solve_side(
 /// needs `B > k·M` (k pairs assigned, M the largest score of any feasible
 /// pair to a provider with room; scores are never negative): then one more
 /// pair always outweighs any score difference. The solver's `B` is checked
-/// against the whole graph's `M`; if it falls short, the side is solved
-/// again over every feasible pair.
+/// against an upper bound on the whole graph's `M` (the kept scores, and
+/// each participant's cut for the pruned ones); if it falls short, the side
+/// is solved again over every feasible pair.
+///
+/// Pricing does not score every pruned pair. Each pruned pair of `p` scores
+/// at most `p`'s cut (the best score left out) and `v ≥ 0`, so its reduced
+/// cost is at most `cut + B − u_p − v_q`: a participant with
+/// `cut + B − u_p ≤ 0` is skipped, a grid cell whose smallest `v` reaches
+/// that bound is not visited, and a provider whose `v` does is not
+/// evaluated. Only the pairs left can have a positive reduced cost, and
+/// each of them is scored and priced exactly.
 #[allow(clippy::too_many_arguments)]
 fn solve_priced(
     inst: &Instance,
@@ -810,6 +836,7 @@ fn solve_priced(
     caps: &[u32],
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
+    stop: assign::Stop<'_>,
 ) -> Result<(SideResult, Pricing, Option<Csr>)> {
     let n = inst.participants.len();
     let objective = cfg.objective;
@@ -819,7 +846,7 @@ fn solve_priced(
         (&cands.offer, &cands.offer_start, cands.pruned.1)
     };
     if score::pruning(cfg).is_none() || pruned == 0 {
-        let res = solve_side(n, caps, list, start, pinned, pinned_min, objective)?;
+        let res = solve_side(n, caps, list, start, pinned, pinned_min, objective, stop)?;
         let pricing = Pricing {
             rounds: 1,
             proven: true,
@@ -840,7 +867,12 @@ fn solve_priced(
     };
     let (mut list, mut start) = (list.clone(), start.clone());
     loop {
-        let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective)?;
+        if stop.requested() {
+            return Err(crate::Error::Cancelled {
+                stage: "solve".to_owned(),
+            });
+        }
+        let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective, stop)?;
         pricing.rounds += 1;
         let proof = res
             .proof
@@ -848,7 +880,23 @@ fn solve_priced(
             .expect("pruning applies to max_cardinality and max_weight only");
         let a = &proof.assignment;
         let offset = a.certificate().offset();
-        // Per participant: pairs that enter, and the best score to a provider with room.
+        let room = |q: u32| proof.right_of[q as usize] != u32::MAX;
+        let v_of = |q: u32| {
+            let r = proof.right_of[q as usize];
+            if r == u32::MAX {
+                i64::MAX // no room: never enters
+            } else {
+                a.right_dual(r as usize).unwrap_or(0)
+            }
+        };
+        // The smallest dual per grid cell: a cell whose smallest `v` is at
+        // least `cut + B − u` holds no pair of `p` that could enter.
+        let values: Vec<i64> = (0..caps.len() as u32).map(v_of).collect();
+        let minima = score::cell_minima(cands, mentors, &values);
+        let cut = if mentors { &cands.cut.0 } else { &cands.cut.1 };
+        // Per participant: pairs that enter, and an upper bound on the best
+        // score to a provider with room (kept pairs exactly, pruned ones by
+        // the cut).
         let priced: Vec<(Vec<Cand>, i64)> = (0..n as u32)
             .into_par_iter()
             .map(|p| {
@@ -856,24 +904,39 @@ fn solve_priced(
                     return (Vec::new(), 0);
                 }
                 let kept = &list[start[p as usize]..start[p as usize + 1]];
+                let mut best = kept
+                    .iter()
+                    .filter(|c| room(c.q))
+                    .map(|c| c.score)
+                    .max()
+                    .unwrap_or(0);
+                let cut_p = cut[p as usize];
+                if cut_p == i64::MIN {
+                    return (Vec::new(), best);
+                }
+                best = best.max(cut_p);
                 let l = proof.left_of[p as usize];
                 let u = if l == u32::MAX {
                     0
                 } else {
                     a.left_dual(l as usize).unwrap_or(0)
                 };
-                let mut best = 0;
+                // Every pruned pair scores at most `cut_p`, and `v ≥ 0`.
+                let bound = cut_p + offset - u;
+                if bound <= 0 {
+                    return (Vec::new(), best);
+                }
+                let filter = score::CellFilter {
+                    minima: &minima,
+                    values: &values,
+                    bound,
+                };
                 let mut enter = Vec::new();
-                for c in all_pairs(p) {
-                    let r = proof.right_of[c.q as usize];
-                    if r == u32::MAX {
+                for c in score::pairs_in_cells(inst, cfg, cands, mentors, p, &filter) {
+                    if !room(c.q) || kept.binary_search_by_key(&c.q, |k| k.q).is_ok() {
                         continue;
                     }
-                    best = best.max(c.score);
-                    if kept.binary_search_by_key(&c.q, |k| k.q).is_ok() {
-                        continue;
-                    }
-                    let v = a.right_dual(r as usize).unwrap_or(0);
+                    let v = values[c.q as usize];
                     if i128::from(c.score) + i128::from(offset) - i128::from(u) - i128::from(v) > 0
                     {
                         enter.push(c);
@@ -894,7 +957,7 @@ fn solve_priced(
             // The offset is too small for the whole graph: solve over every pair.
             let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
             let (list, start) = csr(full);
-            let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective)?;
+            let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective, stop)?;
             pricing.rounds += 1;
             pricing.entered = list.len() as u64 - (cands_len(mentors, cands) as u64);
             pricing.proven = true;

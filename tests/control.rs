@@ -94,6 +94,35 @@ fn cancelling_mid_run_returns_a_typed_error() {
     assert!(token.is_cancelled());
 }
 
+/// Trips the token as the mentor solve starts.
+struct CancelAtSolve(CancelToken);
+
+impl Observer for CancelAtSolve {
+    fn progress(&self, stage: Stage, done: u64, _total: u64) {
+        if stage == Stage::SolveMentors && done == 0 {
+            self.0.cancel();
+        }
+    }
+}
+
+#[test]
+fn cancelling_during_the_solve_stops_inside_it() {
+    let data = common::load("arbeitsmarktmentoren-sachsen.json");
+    let inst = Instance::new(data).unwrap();
+    let token = CancelToken::new();
+    let err = Matcher::new(Config::default())
+        .observer(Arc::new(CancelAtSolve(token.clone())))
+        .cancel_token(token.clone())
+        .run(&inst)
+        .unwrap_err();
+    // The solver polls the token between insertions: the error names the
+    // solve, not the next stage boundary (the report).
+    assert!(
+        matches!(&err, Error::Cancelled { stage } if stage == "solve mentors"),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn an_untripped_token_changes_nothing() {
     let data = common::load("letzwork-luxembourg.json");

@@ -6,6 +6,7 @@
 //! meets the same ties in the same order. The result is therefore the same
 //! for any number of threads.
 
+use super::Stop;
 use super::cardinality::{CardMatching, konig_cover};
 use super::mirror;
 use super::problem::Graph;
@@ -53,11 +54,11 @@ fn right_is_scarce(g: &Graph) -> bool {
 /// [`mirror::solve`] when the right side is scarce, [`ssp::solve`]
 /// otherwise. The choice depends only on the component, so the result
 /// stays deterministic.
-fn solve_offset(g: &Graph, offset: i64) -> Solution {
+fn solve_offset(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> {
     if right_is_scarce(g) {
-        mirror::solve(g, offset)
+        mirror::solve(g, offset, stop)
     } else {
-        ssp::solve(g, offset)
+        ssp::solve(g, offset, stop)
     }
 }
 
@@ -75,14 +76,14 @@ fn solve_offset(g: &Graph, offset: i64) -> Solution {
 /// Otherwise the offset solve runs. Inserted from the right
 /// ([`mirror`]), both solves cost about the same, so the offset solve runs
 /// at once.
-fn max_cardinality(g: &Graph, b: i64) -> Solution {
+fn max_cardinality(g: &Graph, b: i64, stop: Stop<'_>) -> Option<Solution> {
     if right_is_scarce(g) {
-        return mirror::solve(g, b);
+        return mirror::solve(g, b, stop);
     }
-    let sol = ssp::solve(g, 0);
+    let sol = ssp::solve(g, 0, stop)?;
     let m = CardMatching::from_assignment(g, sol.right_of);
     let Some((cover_l, cover_r)) = konig_cover(g, &m) else {
-        return ssp::solve(g, b);
+        return ssp::solve(g, b, stop);
     };
     let (mut u, mut v) = (sol.u, sol.v);
     for &i in &cover_l {
@@ -91,22 +92,23 @@ fn max_cardinality(g: &Graph, b: i64) -> Solution {
     for &j in &cover_r {
         v[j as usize] += b;
     }
-    Solution {
+    Some(Solution {
         right_of: m.right_of,
         u,
         v,
-    }
+    })
 }
 
-fn solve_one(g: &Graph, mode: Mode) -> Solution {
+fn solve_one(g: &Graph, mode: Mode, stop: Stop<'_>) -> Option<Solution> {
     match mode {
-        Mode::Offset(offset) => solve_offset(g, offset),
-        Mode::MaxCardinality(b) => max_cardinality(g, b),
+        Mode::Offset(offset) => solve_offset(g, offset, stop),
+        Mode::MaxCardinality(b) => max_cardinality(g, b, stop),
     }
 }
 
-/// Solve every component of `g` with [`ssp::solve`] and stitch the results.
-pub(crate) fn solve(g: &Graph, mode: Mode) -> Solution {
+/// Solve every component of `g` and stitch the results; `None` if `stop`
+/// asked to stop.
+pub(crate) fn solve(g: &Graph, mode: Mode, stop: Stop<'_>) -> Option<Solution> {
     let n_left = g.n_left;
     let n = n_left + g.n_right();
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -135,7 +137,7 @@ pub(crate) fn solve(g: &Graph, mode: Mode) -> Solution {
         }
     }
     if n_comp <= 1 {
-        return solve_one(g, mode);
+        return solve_one(g, mode, stop);
     }
     // Members of each component, in increasing index order.
     let mut lefts: Vec<Vec<u32>> = vec![Vec::new(); n_comp as usize];
@@ -159,7 +161,7 @@ pub(crate) fn solve(g: &Graph, mode: Mode) -> Solution {
             (x - n_left) as u32
         });
     }
-    let parts: Vec<Solution> = lefts
+    let parts: Option<Vec<Solution>> = lefts
         .par_iter()
         .zip(&rights)
         .map(|(ls, rs)| {
@@ -178,9 +180,10 @@ pub(crate) fn solve(g: &Graph, mode: Mode) -> Solution {
                 sub.weight.extend_from_slice(ew);
                 sub.start.push(sub.right.len());
             }
-            solve_one(&sub, mode)
+            solve_one(&sub, mode, stop)
         })
         .collect();
+    let parts = parts?;
     let mut out = Solution {
         right_of: vec![NONE; n_left],
         u: vec![0; n_left],
@@ -196,5 +199,5 @@ pub(crate) fn solve(g: &Graph, mode: Mode) -> Solution {
             out.v[j as usize] = s.v[k];
         }
     }
-    out
+    Some(out)
 }

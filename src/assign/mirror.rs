@@ -56,6 +56,7 @@
 //! bound), so a reached right vertex that cannot lead below the best sink
 //! is not scanned.
 
+use super::Stop;
 use super::problem::Graph;
 use super::ssp::{NONE, Solution};
 use std::cmp::Reverse;
@@ -104,8 +105,8 @@ struct State {
 
 /// Solve `max Σ (w + offset)` with optional assignment, inserting right
 /// vertices (see the module docs). Same result type and duals as
-/// [`ssp::solve`](super::ssp::solve).
-pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
+/// [`ssp::solve`](super::ssp::solve); `None` if `stop` asked to stop.
+pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> {
     let (n_left, n_right) = (g.n_left, g.n_right());
     let mut start = vec![0usize; n_right + 1];
     for &j in &g.right {
@@ -162,17 +163,20 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
         fin_right: Vec::new(),
     };
     for j in 0..n_right as u32 {
+        if stop.at(j as usize) {
+            return None;
+        }
         for _ in 0..s.cap[j as usize] {
             if !s.insert_unit(j) {
                 break;
             }
         }
     }
-    Solution {
+    Some(Solution {
         right_of: s.holder,
         u: s.u,
         v: s.v,
-    }
+    })
 }
 
 impl State {
@@ -375,6 +379,23 @@ mod tests {
     }
 
     #[test]
+    fn a_stop_request_ends_the_solve() {
+        let g = Graph {
+            n_left: 2,
+            cap: vec![1],
+            start: vec![0, 1, 2],
+            right: vec![0, 0],
+            weight: vec![5, 7],
+        };
+        let yes = || true;
+        assert!(solve(&g, 0, Stop::when(&yes)).is_none());
+        assert!(super::super::ssp::solve(&g, 0, Stop::when(&yes)).is_none());
+        let no = || false;
+        let s = solve(&g, 0, Stop::when(&no)).unwrap();
+        assert_eq!(s.right_of, vec![NONE, 0]);
+    }
+
+    #[test]
     fn mirror_matches_ssp_small() {
         let mut seed = 12345u64;
         let mut rnd = |m: u64| {
@@ -406,8 +427,8 @@ mod tests {
                 weight,
             };
             for offset in [0i64, 1000] {
-                let a = super::super::ssp::solve(&g, offset);
-                let b = solve(&g, offset);
+                let a = super::super::ssp::solve(&g, offset, Stop::NEVER).unwrap();
+                let b = solve(&g, offset, Stop::NEVER).unwrap();
                 check_duals(&g, &b, offset);
                 let (ta, tb) = (total(&g, &a, offset), total(&g, &b, offset));
                 if ta != tb {

@@ -130,6 +130,8 @@
 )]
 
 mod assignment;
+mod stop;
+pub(crate) use stop::Stop;
 mod cardinality;
 pub mod certificate;
 mod components;

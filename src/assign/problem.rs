@@ -470,8 +470,19 @@ impl Problem {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn solve(&self, objective: Objective) -> Result<Assignment> {
+        self.solve_until(objective, super::Stop::NEVER)
+    }
+
+    /// [`Problem::solve`] that returns [`Error::Cancelled`] soon after
+    /// `stop` asks (polled between insertions; a dense
+    /// Jonker–Volgenant solve runs to its end).
+    pub(crate) fn solve_until(
+        &self,
+        objective: Objective,
+        stop: super::Stop<'_>,
+    ) -> Result<Assignment> {
         self.check_shape()?;
-        super::solve::solve(self, objective)
+        super::solve::solve(self, objective, stop)
     }
 
     pub(crate) fn check_shape(&self) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Dispatch: which solver runs for which objective and input, and how its
 //! duals become a [`Certificate`].
 
+use super::Stop;
 use super::assignment::Assignment;
 use super::cardinality::{konig_cover, max_cardinality};
 use super::certificate::{Certificate, Cover};
@@ -19,7 +20,14 @@ fn big_offset(g: &Graph) -> i64 {
     i64::try_from(b).expect("bounded by MAX_WEIGHT and MAX_LEFT")
 }
 
-pub(crate) fn solve(p: &Problem, objective: Objective) -> Result<Assignment> {
+/// The error a stopped solve returns; the engine names its own stage.
+fn stopped() -> crate::Error {
+    crate::Error::Cancelled {
+        stage: "solve".to_owned(),
+    }
+}
+
+pub(crate) fn solve(p: &Problem, objective: Objective, stop: Stop<'_>) -> Result<Assignment> {
     if let Storage::Dense(w) = &p.storage
         && objective == Objective::MaxCardinality
         && p.capacities.iter().all(|&c| c == 1)
@@ -35,9 +43,9 @@ pub(crate) fn solve(p: &Problem, objective: Objective) -> Result<Assignment> {
     }
     let g = Graph::from_problem(p)?;
     match objective {
-        Objective::MaxWeight => Ok(solve_sparse(p, &g, objective, 0, None)),
-        Objective::MaxCardinality => Ok(solve_max_cardinality(p, &g, objective, None)),
-        Objective::Egalitarian => Ok(solve_egalitarian(p, &g)),
+        Objective::MaxWeight => solve_sparse(p, &g, objective, 0, None, stop),
+        Objective::MaxCardinality => solve_max_cardinality(p, &g, objective, None, stop),
+        Objective::Egalitarian => solve_egalitarian(p, &g, stop),
     }
 }
 
@@ -61,9 +69,10 @@ fn solve_sparse(
     objective: Objective,
     offset: i64,
     extra: Option<(Option<i64>, Cover, Cover)>,
-) -> Assignment {
-    let sol = super::components::solve(g, Mode::Offset(offset));
-    finish(p, g, objective, offset, sol, extra)
+    stop: Stop<'_>,
+) -> Result<Assignment> {
+    let sol = super::components::solve(g, Mode::Offset(offset), stop).ok_or_else(stopped)?;
+    Ok(finish(p, g, objective, offset, sol, extra))
 }
 
 /// The assignment of a sparse solve, with its certificate.
@@ -105,16 +114,17 @@ fn solve_max_cardinality(
     g: &Graph,
     objective: Objective,
     extra: Option<(Option<i64>, Cover, Cover)>,
-) -> Assignment {
+    stop: Stop<'_>,
+) -> Result<Assignment> {
     let b = big_offset(g);
-    let sol = super::components::solve(g, Mode::MaxCardinality(b));
-    finish(p, g, objective, b, sol, extra)
+    let sol = super::components::solve(g, Mode::MaxCardinality(b), stop).ok_or_else(stopped)?;
+    Ok(finish(p, g, objective, b, sol, extra))
 }
 
 /// Largest threshold `t` among the distinct weights such that the edges
 /// `≥ t` still admit a maximum-cardinality assignment (binary search, each
 /// step one cardinality matching), then `MaxCardinality` on those edges.
-fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
+fn solve_egalitarian(p: &Problem, g: &Graph, stop: Stop<'_>) -> Result<Assignment> {
     let (cover_all, k) = cover_of(g);
     if k == 0 {
         return solve_sparse(
@@ -123,6 +133,7 @@ fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
             Objective::Egalitarian,
             big_offset(g),
             Some((None, cover_all, Cover::default())),
+            stop,
         );
     }
     let mut ws = g.weight.clone();
@@ -131,6 +142,9 @@ fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
     // Invariant: ws[lo] keeps cardinality k; ws[hi] (if < len) does not.
     let (mut lo, mut hi) = (0usize, ws.len());
     while hi - lo > 1 {
+        if stop.requested() {
+            return Err(stopped());
+        }
         let mid = lo + (hi - lo) / 2;
         if max_cardinality(&g.at_least(ws[mid])).matched == k {
             lo = mid;
@@ -150,11 +164,12 @@ fn solve_egalitarian(p: &Problem, g: &Graph) -> Assignment {
         &sub,
         Objective::Egalitarian,
         Some((Some(t), cover_all, cover_above)),
-    );
+        stop,
+    )?;
     // The smallest assigned weight is exactly t: the edges ≥ t admit k pairs
     // and those > t do not, so every maximum assignment on `sub` uses a t.
     a.certificate.threshold = a.pairs().map(|e| e.2).min();
-    a
+    Ok(a)
 }
 
 /// Complete matrix, unit capacities, `MaxCardinality`: Jonker–Volgenant on

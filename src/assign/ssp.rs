@@ -60,6 +60,7 @@
 //! O(V + E) memory. Search state is reset through the lists of touched
 //! vertices, so a short search costs only what it touches.
 
+use super::Stop;
 use super::problem::Graph;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -115,8 +116,9 @@ struct Left {
     lb1_j: u32,
 }
 
-/// Solve `max Σ (w + offset)` with optional assignment (see module docs).
-pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
+/// Solve `max Σ (w + offset)` with optional assignment (see module docs);
+/// `None` if `stop` asked to stop.
+pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> {
     let n_right = g.n_right();
     let mut deg = vec![0usize; n_right];
     for &r in &g.right {
@@ -157,13 +159,16 @@ pub(crate) fn solve(g: &Graph, offset: i64) -> Solution {
         ],
     };
     for r in 0..g.n_left {
+        if stop.at(r) {
+            return None;
+        }
         s.insert(r as u32);
     }
-    Solution {
+    Some(Solution {
         right_of: s.right_of,
         u: s.left.iter().map(|l| l.u).collect(),
         v: s.v,
-    }
+    })
 }
 
 impl State<'_> {

@@ -68,6 +68,10 @@ pub struct Candidates {
     pub(crate) prev_given: (usize, usize),
     /// Feasible (mentor, offer) pairs left out by `top_k`.
     pub(crate) pruned: (u64, u64),
+    /// With `top_k`: per participant, the best score among the (mentor,
+    /// offer) pairs left out (`i64::MIN` if none), an upper bound on every
+    /// pruned pair's score; empty without `top_k`.
+    pub(crate) cut: (Vec<i64>, Vec<i64>),
     /// The spatial index, kept for pricing pruned pairs.
     pub(crate) index: std::sync::Arc<Index>,
 }
@@ -233,12 +237,88 @@ pub(crate) fn pruning(cfg: &Config) -> Option<usize> {
         .then_some(cfg.top_k as usize)
 }
 
-/// Keep the `k` best candidates (score, then provider index), in provider order.
-fn keep_best(list: &mut Vec<Cand>, k: usize) {
-    if list.len() > k {
-        list.sort_unstable_by_key(|c| (std::cmp::Reverse(c.score), c.q));
-        list.truncate(k);
-        list.sort_unstable_by_key(|c| c.q);
+/// Keep the `k` best candidates (score, then provider index), in provider
+/// order; returns the best score left out (`i64::MIN` if none).
+fn keep_best(list: &mut Vec<Cand>, k: usize) -> i64 {
+    if list.len() <= k {
+        return i64::MIN;
+    }
+    let key = |c: &Cand| (std::cmp::Reverse(c.score), c.q);
+    if k == 0 {
+        let cut = list.iter().map(|c| c.score).max().unwrap_or(i64::MIN);
+        *list = Vec::new();
+        return cut;
+    }
+    list.select_nth_unstable_by_key(k, key);
+    let cut = list[k].score;
+    list.truncate(k);
+    list.sort_unstable_by_key(|c| c.q);
+    list.shrink_to_fit();
+    cut
+}
+
+/// What a pricing pass evaluates: providers whose dual is below `bound`,
+/// found only in grid cells whose smallest dual (per grid of the side: the
+/// mentors', or the offers' per kind) is below it.
+pub(crate) struct CellFilter<'a> {
+    pub minima: &'a [Vec<i64>],
+    /// Each provider's dual (`i64::MAX`: no room, never priced).
+    pub values: &'a [i64],
+    pub bound: i64,
+}
+
+/// Whether provider `q` is evaluated: always, unless a pricing filter says
+/// its dual is too high for any pair with it to enter.
+fn priced(cells: Option<&CellFilter<'_>>, q: u32) -> bool {
+    cells.is_none_or(|f| f.values[q as usize] < f.bound)
+}
+
+/// The smallest of `values` (one per provider) per grid cell of one side's
+/// grids (mentors: one grid; offers: one per kind).
+pub(crate) fn cell_minima(cands: &Candidates, mentors: bool, values: &[i64]) -> Vec<Vec<i64>> {
+    let value = |q: u32| values[q as usize];
+    if mentors {
+        vec![cands.index.mentors.cell_minima(value)]
+    } else {
+        cands
+            .index
+            .offers_by_kind
+            .iter()
+            .map(|g| g.cell_minima(value))
+            .collect()
+    }
+}
+
+/// Feasible pairs of `p` with a provider in a cell the filter accepts (and
+/// every feasible pair where the grid cannot answer), kept ones included.
+pub(crate) fn pairs_in_cells(
+    inst: &Instance,
+    cfg: &Config,
+    cands: &Candidates,
+    mentors: bool,
+    p: u32,
+    cells: &CellFilter<'_>,
+) -> Vec<Cand> {
+    if mentors {
+        mentor_candidates(
+            inst,
+            cfg,
+            &cands.index,
+            p,
+            cands.prev_mentor[p as usize],
+            Some(cells),
+        )
+        .0
+    } else {
+        offer_candidates(
+            inst,
+            cfg,
+            &cands.index,
+            p,
+            cands.prev_offer[p as usize],
+            Some(cells),
+        )
+        .0
     }
 }
 
@@ -254,7 +334,15 @@ pub(crate) fn all_mentor_pairs(
     cands: &Candidates,
     p: u32,
 ) -> Vec<Cand> {
-    mentor_candidates(inst, cfg, &cands.index, p, cands.prev_mentor[p as usize]).0
+    mentor_candidates(
+        inst,
+        cfg,
+        &cands.index,
+        p,
+        cands.prev_mentor[p as usize],
+        None,
+    )
+    .0
 }
 
 /// Every feasible offer pair of participant `p` (for pricing pruned pairs).
@@ -264,7 +352,15 @@ pub(crate) fn all_offer_pairs(
     cands: &Candidates,
     p: u32,
 ) -> Vec<Cand> {
-    offer_candidates(inst, cfg, &cands.index, p, cands.prev_offer[p as usize]).0
+    offer_candidates(
+        inst,
+        cfg,
+        &cands.index,
+        p,
+        cands.prev_offer[p as usize],
+        None,
+    )
+    .0
 }
 
 /// The continuity bonus of a pair.
@@ -372,27 +468,38 @@ impl Candidates {
         let (prev_mentor, prev_offer) = previous.resolve(inst);
         let index = Index::new(inst);
         let keep = pruning(cfg);
-        let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts)> = (0
-            ..inst.participants.len() as u32)
-            .into_par_iter()
-            .map(|p| {
-                if ctl.cancelled() {
-                    // Skip the work; the error is returned below.
-                    return (Vec::new(), [0; Rule::COUNT], Vec::new(), [0; Rule::COUNT]);
-                }
-                let (mut mc, mr) = mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize]);
-                let (mut oc, or) = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize]);
-                if let Some(k) = keep {
-                    keep_best(&mut mc, k);
-                    keep_best(&mut oc, k);
-                }
-                let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
-                if d.is_multiple_of(step) && d < total {
-                    ctl.progress(Stage::Candidates, d, total);
-                }
-                (mc, mr, oc, or)
-            })
-            .collect();
+        #[allow(clippy::type_complexity)]
+        let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts, i64, i64)> =
+            (0..inst.participants.len() as u32)
+                .into_par_iter()
+                .map(|p| {
+                    if ctl.cancelled() {
+                        // Skip the work; the error is returned below.
+                        return (
+                            Vec::new(),
+                            [0; Rule::COUNT],
+                            Vec::new(),
+                            [0; Rule::COUNT],
+                            i64::MIN,
+                            i64::MIN,
+                        );
+                    }
+                    let (mut mc, mr) =
+                        mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize], None);
+                    let (mut oc, or) =
+                        offer_candidates(inst, cfg, &index, p, prev_offer[p as usize], None);
+                    let (mut mcut, mut ocut) = (i64::MIN, i64::MIN);
+                    if let Some(k) = keep {
+                        mcut = keep_best(&mut mc, k);
+                        ocut = keep_best(&mut oc, k);
+                    }
+                    let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
+                    if d.is_multiple_of(step) && d < total {
+                        ctl.progress(Stage::Candidates, d, total);
+                    }
+                    (mc, mr, oc, or, mcut, ocut)
+                })
+                .collect();
         ctl.check(Stage::Candidates)?;
         ctl.progress(Stage::Candidates, total, total);
         let n = per_p.len();
@@ -407,10 +514,17 @@ impl Candidates {
             prev_offer,
             prev_given: previous.counts(),
             pruned: (0, 0),
+            cut: (Vec::new(), Vec::new()),
             index: std::sync::Arc::new(index),
         };
         let mut pruned = (0u64, 0u64);
-        for (mc, mr, oc, or) in per_p {
+        if keep.is_some() {
+            out.cut = (
+                per_p.iter().map(|x| x.4).collect(),
+                per_p.iter().map(|x| x.5).collect(),
+            );
+        }
+        for (mc, mr, oc, or, _, _) in per_p {
             pruned.0 += u64::from(count_feasible(&mr, inst.mentors.len())) - mc.len() as u64;
             pruned.1 += u64::from(count_feasible(&or, inst.offers.len())) - oc.len() as u64;
             out.mentor_start.push(out.mentor.len());
@@ -515,6 +629,7 @@ fn mentor_candidates(
     index: &Index,
     p: u32,
     prev: Option<u32>,
+    cells: Option<&CellFilter<'_>>,
 ) -> (Vec<Cand>, RuleCounts) {
     let mut counts = [0; Rule::COUNT];
     let mut out = Vec::new();
@@ -526,11 +641,16 @@ fn mentor_candidates(
     let mut near = Vec::new();
     let all = inst.mentors.len() as u32;
     let eval = |m| evaluate_mentor(inst, cfg, p, m, true);
-    if cfg.rules.mentor_distance && index.mentors.near(&pc.geo, pc.max_travel_km, &mut near) {
+    let keep = |c: usize| cells.is_none_or(|f| f.minima[0][c] < f.bound);
+    if cfg.rules.mentor_distance
+        && index
+            .mentors
+            .near_where(&pc.geo, pc.max_travel_km, &mut near, keep)
+    {
         // Everyone outside the box is too far (distance is checked first).
         counts[Rule::TooFar as usize] += all - near.len() as u32;
         collect(
-            near.iter().copied(),
+            near.iter().copied().filter(|&q| priced(cells, q)),
             p,
             cfg,
             prev,
@@ -539,7 +659,8 @@ fn mentor_candidates(
             eval,
         );
     } else {
-        collect(0..all, p, cfg, prev, &mut out, &mut counts, eval);
+        let providers = (0..all).filter(|&q| priced(cells, q));
+        collect(providers, p, cfg, prev, &mut out, &mut counts, eval);
     }
     (out, counts)
 }
@@ -550,6 +671,7 @@ fn offer_candidates(
     index: &Index,
     p: u32,
     prev: Option<u32>,
+    cells: Option<&CellFilter<'_>>,
 ) -> (Vec<Cand>, RuleCounts) {
     let mut counts = [0; Rule::COUNT];
     let mut out = Vec::new();
@@ -568,7 +690,9 @@ fn offer_candidates(
         for (k, grid) in index.offers_by_kind.iter().enumerate() {
             if pc.goals & (1 << k) == 0 {
                 counts[Rule::KindNotInGoals as usize] += grid.len() as u32;
-            } else if grid.near(&pc.geo, pc.max_travel_km, &mut buf) {
+            } else if grid.near_where(&pc.geo, pc.max_travel_km, &mut buf, |c| {
+                cells.is_none_or(|f| f.minima[k][c] < f.bound)
+            }) {
                 counts[Rule::TooFar as usize] += (grid.len() - buf.len()) as u32;
                 near.extend_from_slice(&buf);
             } else {
@@ -583,7 +707,7 @@ fn offer_candidates(
     let eval = |o| evaluate_offer(inst, cfg, p, o, true);
     if indexed {
         collect(
-            near.iter().copied(),
+            near.iter().copied().filter(|&q| priced(cells, q)),
             p,
             cfg,
             prev,
@@ -592,7 +716,8 @@ fn offer_candidates(
             eval,
         );
     } else {
-        collect(0..all, p, cfg, prev, &mut out, &mut counts, eval);
+        let providers = (0..all).filter(|&q| priced(cells, q));
+        collect(providers, p, cfg, prev, &mut out, &mut counts, eval);
     }
     (out, counts)
 }

@@ -95,11 +95,38 @@ impl Grid {
         self.ids.len()
     }
 
+    /// The smallest `value` of each cell's providers (`i64::MAX` for an
+    /// empty cell), indexed by cell.
+    pub(crate) fn cell_minima(&self, value: impl Fn(u32) -> i64) -> Vec<i64> {
+        (0..self.start.len().saturating_sub(1))
+            .map(|c| {
+                self.ids[self.start[c] as usize..self.start[c + 1] as usize]
+                    .iter()
+                    .map(|&q| value(q))
+                    .min()
+                    .unwrap_or(i64::MAX)
+            })
+            .collect()
+    }
+
     /// Providers possibly within `radius_km` of `at`, each once, in no
     /// particular order, into `out`. Returns false (and leaves `out` empty)
     /// when the box is too large to be worth it: the caller then scans
     /// every provider.
+    #[cfg(test)]
     pub(crate) fn near(&self, at: &Geo, radius_km: f64, out: &mut Vec<u32>) -> bool {
+        self.near_where(at, radius_km, out, |_| true)
+    }
+
+    /// As [`Grid::near`], but only from the cells `keep` accepts (cells are
+    /// numbered as in [`Grid::cell_minima`]).
+    pub(crate) fn near_where(
+        &self,
+        at: &Geo,
+        radius_km: f64,
+        out: &mut Vec<u32>,
+        keep: impl Fn(usize) -> bool,
+    ) -> bool {
         out.clear();
         let lat = at.lat.to_degrees();
         let dlat = radius_km / KM_PER_DEG * MARGIN + 1e-9;
@@ -128,7 +155,7 @@ impl Grid {
             let row = (a - self.lat0) * self.cols;
             for k in lo..=hi {
                 let b = k.rem_euclid(n) - self.lon0;
-                if (0..self.cols).contains(&b) {
+                if (0..self.cols).contains(&b) && keep((row + b) as usize) {
                     let c = (row + b) as usize;
                     out.extend_from_slice(
                         &self.ids[self.start[c] as usize..self.start[c + 1] as usize],
