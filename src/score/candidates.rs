@@ -237,6 +237,18 @@ pub(crate) fn pruning(cfg: &Config) -> Option<usize> {
         .then_some(cfg.top_k as usize)
 }
 
+/// Participant indices sorted by grid cell (then index).
+fn spatial_order(inst: &Instance) -> Vec<u32> {
+    let mut keyed: Vec<((i32, i32), u32)> = inst
+        .participants
+        .iter()
+        .enumerate()
+        .map(|(p, pc)| (super::grid::cell_key(&pc.geo), p as u32))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, p)| p).collect()
+}
+
 /// Keep the `k` best candidates (score, then provider index), in provider
 /// order; returns the best score left out (`i64::MIN` if none).
 fn keep_best(list: &mut Vec<Cand>, k: usize) -> i64 {
@@ -468,38 +480,55 @@ impl Candidates {
         let (prev_mentor, prev_offer) = previous.resolve(inst);
         let index = Index::new(inst);
         let keep = pruning(cfg);
+        // Participants are scored in grid-cell order, so that neighbours
+        // (who share most providers) are scored one after another and the
+        // providers' data stays in cache; results go back to index order.
         #[allow(clippy::type_complexity)]
-        let per_p: Vec<(Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts, i64, i64)> =
-            (0..inst.participants.len() as u32)
-                .into_par_iter()
-                .map(|p| {
-                    if ctl.cancelled() {
-                        // Skip the work; the error is returned below.
-                        return (
+        let scored: Vec<(
+            u32,
+            (Vec<Cand>, RuleCounts, Vec<Cand>, RuleCounts, i64, i64),
+        )> = spatial_order(inst)
+            .into_par_iter()
+            .map(|p| {
+                if ctl.cancelled() {
+                    // Skip the work; the error is returned below.
+                    return (
+                        p,
+                        (
                             Vec::new(),
                             [0; Rule::COUNT],
                             Vec::new(),
                             [0; Rule::COUNT],
                             i64::MIN,
                             i64::MIN,
-                        );
-                    }
-                    let (mut mc, mr) =
-                        mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize], None);
-                    let (mut oc, or) =
-                        offer_candidates(inst, cfg, &index, p, prev_offer[p as usize], None);
-                    let (mut mcut, mut ocut) = (i64::MIN, i64::MIN);
-                    if let Some(k) = keep {
-                        mcut = keep_best(&mut mc, k);
-                        ocut = keep_best(&mut oc, k);
-                    }
-                    let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
-                    if d.is_multiple_of(step) && d < total {
-                        ctl.progress(Stage::Candidates, d, total);
-                    }
-                    (mc, mr, oc, or, mcut, ocut)
-                })
-                .collect();
+                        ),
+                    );
+                }
+                let (mut mc, mr) =
+                    mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize], None);
+                let (mut oc, or) =
+                    offer_candidates(inst, cfg, &index, p, prev_offer[p as usize], None);
+                let (mut mcut, mut ocut) = (i64::MIN, i64::MIN);
+                if let Some(k) = keep {
+                    mcut = keep_best(&mut mc, k);
+                    ocut = keep_best(&mut oc, k);
+                }
+                let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
+                if d.is_multiple_of(step) && d < total {
+                    ctl.progress(Stage::Candidates, d, total);
+                }
+                (p, (mc, mr, oc, or, mcut, ocut))
+            })
+            .collect();
+        let mut slots: Vec<Option<_>> = Vec::new();
+        slots.resize_with(scored.len(), || None);
+        for (p, r) in scored {
+            slots[p as usize] = Some(r);
+        }
+        let per_p: Vec<_> = slots
+            .into_iter()
+            .map(|r| r.expect("every participant scored once"))
+            .collect();
         ctl.check(Stage::Candidates)?;
         ctl.progress(Stage::Candidates, total, total);
         let n = per_p.len();

@@ -45,6 +45,11 @@ fn lon_cell(lon_deg: f64) -> i32 {
     (((lon_deg + 180.0) / CELL_DEG).floor() as i32).clamp(0, lon_cells() - 1)
 }
 
+/// The (latitude, longitude) cell of a location.
+pub(crate) fn cell_key(g: &Geo) -> (i32, i32) {
+    (lat_cell(g.lat.to_degrees()), lon_cell(g.lon.to_degrees()))
+}
+
 impl Grid {
     /// Index `items` (provider index, location), given in increasing index
     /// order.
