@@ -367,12 +367,18 @@ impl Matcher {
             offer_candidates: cands.offer.len() as u64,
             ..Summary::default()
         };
-        let m_holders = holders(&m_side.assigned, mentor_caps.len(), |p, q| {
-            score_of(cands.mentors_of(p), q)
-        });
-        let o_holders = holders(&o_side.assigned, offer_caps.len(), |p, q| {
-            score_of(cands.offers_of(p), q)
-        });
+        let m_holders = holders(
+            &m_side.assigned,
+            mentor_caps.len(),
+            |p, q| score_of(cands.mentors_of(p), q),
+            inst,
+        );
+        let o_holders = holders(
+            &o_side.assigned,
+            offer_caps.len(),
+            |p, q| score_of(cands.offers_of(p), q),
+            inst,
+        );
         let mentor_name = |q: u32| inst.mentor(q).id.to_string();
         let offer_name = |q: u32| inst.offer(q).1.id.to_string();
 
@@ -410,7 +416,6 @@ impl Matcher {
                     &m_holders,
                     mentor_caps,
                     &mentor_name,
-                    inst,
                 );
                 e.unmatched.push(Unmatched {
                     participant: part.id.clone(),
@@ -448,7 +453,6 @@ impl Matcher {
                     &o_holders,
                     offer_caps,
                     &offer_name,
-                    inst,
                 );
                 e.unmatched.push(Unmatched {
                     participant: part.id.clone(),
@@ -485,9 +489,9 @@ impl Matcher {
                                 score: c.score,
                                 chosen,
                                 taken_by: if chosen {
-                                    Vec::new()
+                                    Arc::default()
                                 } else {
-                                    holder_list(&hold[c.q as usize], inst)
+                                    hold[c.q as usize].clone()
                                 },
                             }
                         })
@@ -628,30 +632,30 @@ fn score_of(list: &[Cand], q: u32) -> Option<i64> {
         .map(|i| list[i].score)
 }
 
-/// Per provider: (participant, score) of those assigned, best first.
+/// Per provider: who holds its places with their scores, best first, as
+/// one shared list.
 fn holders(
     assigned: &[Option<u32>],
     n_providers: usize,
     score: impl Fn(u32, u32) -> Option<i64>,
-) -> Vec<Vec<(u32, Option<i64>)>> {
+    inst: &Instance,
+) -> Vec<Arc<[Holder]>> {
     let mut h: Vec<Vec<(u32, Option<i64>)>> = vec![Vec::new(); n_providers];
     for (p, q) in assigned.iter().enumerate() {
         if let Some(q) = q {
             h[*q as usize].push((p as u32, score(p as u32, *q)));
         }
     }
-    for v in &mut h {
-        v.sort_by_key(|&(p, s)| (Reverse(s), p));
-    }
-    h
-}
-
-fn holder_list(h: &[(u32, Option<i64>)], inst: &Instance) -> Vec<Holder> {
-    h.iter()
-        .map(|&(p, s)| Holder {
-            participant: inst.participant(p).id.clone(),
-            // A pinned pair that breaks a rule has no candidate score; report 0.
-            score: s.unwrap_or(0),
+    h.into_iter()
+        .map(|mut v| {
+            v.sort_by_key(|&(p, s)| (Reverse(s), p));
+            v.into_iter()
+                .map(|(p, s)| Holder {
+                    participant: inst.participant(p).id.clone(),
+                    // A pinned pair that breaks a rule has no candidate score; report 0.
+                    score: s.unwrap_or(0),
+                })
+                .collect()
         })
         .collect()
 }
@@ -659,10 +663,9 @@ fn holder_list(h: &[(u32, Option<i64>)], inst: &Instance) -> Vec<Holder> {
 fn unmatched_reason(
     list: &[Cand],
     rejected: &RuleCounts,
-    hold: &[Vec<(u32, Option<i64>)>],
+    hold: &[Arc<[Holder]>],
     caps: &[u32],
     name: &dyn Fn(u32) -> String,
-    inst: &Instance,
 ) -> Reason {
     if list.is_empty() {
         let removed_by: BTreeMap<Rule, u32> = Rule::ALL
@@ -691,7 +694,7 @@ fn unmatched_reason(
         feasible: list.len() as u32,
         best: name(best.q),
         best_score: best.score,
-        taken_by: holder_list(&hold[best.q as usize], inst),
+        taken_by: hold[best.q as usize].clone(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::model::{CompanyId, MentorId, OfferId, ParticipantId};
 use crate::score::{Breakdown, MatchObjective, Rule};
@@ -75,6 +76,10 @@ pub struct OfferMatch {
     pub violations: Vec<Rule>,
 }
 
+fn no_holders(h: &Arc<[Holder]>) -> bool {
+    h.is_empty()
+}
+
 /// A participant and a provider score, used in explanations.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,8 +117,10 @@ pub enum Reason {
         best: String,
         /// That score.
         best_score: i64,
-        /// Who holds the best provider's places, with their scores.
-        taken_by: Vec<Holder>,
+        /// Who holds the best provider's places, with their scores, best
+        /// first (one list per provider, shared by every explanation that
+        /// names it).
+        taken_by: Arc<[Holder]>,
     },
     /// A feasible provider had room, but the objective (max weight or
     /// stable) left the participant out.
@@ -189,9 +196,11 @@ pub struct Alternative {
     /// True when this is the provider the participant got.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub chosen: bool,
-    /// Why not chosen: who holds its places (empty when it had room).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub taken_by: Vec<Holder>,
+    /// Why not chosen: who holds its places, best first (empty when it had
+    /// room; one list per provider, shared by every alternative naming it,
+    /// so a report on a million participants stays small).
+    #[serde(default, skip_serializing_if = "no_holders")]
+    pub taken_by: Arc<[Holder]>,
 }
 
 /// The top feasible providers of a participant on one side, best first.
