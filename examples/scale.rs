@@ -9,8 +9,9 @@
 //! offers around the 82 largest cities), validates it, computes the
 //! candidates and solves, timing each stage, and prints a stage table,
 //! pairs made, unmatched counts, candidate pair counts and peak memory
-//! (`VmHWM`). `solve+report` is one call ([`Matcher::run_with_candidates`]
-//! solves both sides and builds the report), so it is timed as one stage.
+//! (`VmHWM`). One [`Matcher::run_with_candidates`] call is split into
+//! `solve+price` (both sides, with the pricing rounds of `--top-k`) and
+//! `report` by an [`Observer`] that marks the start of the report.
 //! With `--repeat R` the table shows the median of R runs per stage (the
 //! counts are the same in every run). `--threads T` runs everything inside
 //! a rayon pool of T threads. Each stage's time is also printed as soon as
@@ -21,7 +22,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use mentormatch::synth::National;
-use mentormatch::{Candidates, Config, Instance, Matcher, Report, Side};
+use std::sync::{Arc, Mutex};
+
+use mentormatch::{Candidates, Config, Instance, Matcher, Observer, Report, Side, Stage};
 
 const USAGE: &str = "usage: scale --participants N [--seed S] [--mentors M] [--offers O] [--threads T] [--repeat R] [--top-k K]";
 
@@ -119,13 +122,19 @@ fn proven_optimal(report: &Report) -> String {
     }
 }
 
-const STAGES: [&str; 4] = ["generate", "validate", "candidates", "solve+report"];
+const STAGES: [&str; 5] = [
+    "generate",
+    "validate",
+    "candidates",
+    "solve+price",
+    "report",
+];
 
 /// One run's outcome: per-stage times and what the answer looked like.
 struct Run {
-    times: [Duration; 4],
-    cpu: [Option<Duration>; 4],
-    peaks: [Option<f64>; 4],
+    times: [Duration; 5],
+    cpu: [Option<Duration>; 5],
+    peaks: [Option<f64>; 5],
     mentor_pairs: usize,
     offer_pairs: usize,
     report: Report,
@@ -134,9 +143,9 @@ struct Run {
 /// Per-stage measurements of one run.
 #[derive(Default)]
 struct Clocks {
-    times: [Duration; 4],
-    cpu: [Option<Duration>; 4],
-    peaks: [Option<f64>; 4],
+    times: [Duration; 5],
+    cpu: [Option<Duration>; 5],
+    peaks: [Option<f64>; 5],
 }
 
 fn stage<T>(k: usize, clocks: &mut Clocks, f: impl FnOnce() -> T) -> T {
@@ -146,6 +155,11 @@ fn stage<T>(k: usize, clocks: &mut Clocks, f: impl FnOnce() -> T) -> T {
     clocks.times[k] = t.elapsed();
     clocks.cpu[k] = cpu_time().zip(c0).map(|(b, a)| b.saturating_sub(a));
     clocks.peaks[k] = peak_rss_mib();
+    print_stage(k, clocks);
+    out
+}
+
+fn print_stage(k: usize, clocks: &Clocks) {
     println!(
         "  {:<13} {:>10.1} ms wall, {} CPU, peak so far {}",
         STAGES[k],
@@ -155,7 +169,24 @@ fn stage<T>(k: usize, clocks: &mut Clocks, f: impl FnOnce() -> T) -> T {
     );
     // Flushed at once, so a run stopped by `timeout` still shows its stages.
     let _ = std::io::stdout().flush();
-    out
+}
+
+/// Marks the moment the engine starts its report (the observer's
+/// `Stage::Report` at 0), with the CPU time and peak memory then, so that
+/// one `run_with_candidates` call is timed as two stages: solving both
+/// sides (with the pricing rounds of `--top-k`), and the report.
+#[derive(Default)]
+struct ReportStart(Mutex<Option<(Instant, Option<Duration>, Option<f64>)>>);
+
+impl Observer for ReportStart {
+    fn progress(&self, stage: Stage, done: u64, _total: u64) {
+        if stage == Stage::Report && done == 0 {
+            let mark = (Instant::now(), cpu_time(), peak_rss_mib());
+            if let Ok(mut m) = self.0.lock() {
+                *m = Some(mark);
+            }
+        }
+    }
 }
 
 fn run_once(args: &Args) -> Result<Run, mentormatch::Error> {
@@ -173,10 +204,23 @@ fn run_once(args: &Args) -> Result<Run, mentormatch::Error> {
     let inst = stage(1, &mut clocks, || Instance::new(data))?;
     let cfg = Config::default().top_k(args.top_k);
     let cands = stage(2, &mut clocks, || Candidates::compute(&inst, &cfg))?;
-    let matcher = Matcher::new(cfg.clone());
-    let report = stage(3, &mut clocks, || {
-        matcher.run_with_candidates(&inst, &cands)
-    })?;
+    let marks = Arc::new(ReportStart::default());
+    let matcher = Matcher::new(cfg.clone()).observer(marks.clone());
+    let (c0, t0) = (cpu_time(), Instant::now());
+    let report = matcher.run_with_candidates(&inst, &cands)?;
+    let (c2, t2, peak2) = (cpu_time(), Instant::now(), peak_rss_mib());
+    let (t1, c1, peak1) = marks
+        .0
+        .lock()
+        .ok()
+        .and_then(|m| *m)
+        .unwrap_or((t2, c2, peak2));
+    let span =
+        |a: Option<Duration>, b: Option<Duration>| b.zip(a).map(|(b, a)| b.saturating_sub(a));
+    (clocks.times[3], clocks.cpu[3], clocks.peaks[3]) = (t1 - t0, span(c0, c1), peak1);
+    print_stage(3, &clocks);
+    (clocks.times[4], clocks.cpu[4], clocks.peaks[4]) = (t2 - t1, span(c1, c2), peak2);
+    print_stage(4, &clocks);
     Ok(Run {
         times: clocks.times,
         cpu: clocks.cpu,
@@ -265,7 +309,7 @@ fn run(args: &Args) -> Result<(), mentormatch::Error> {
     );
     println!("  (CPU: all threads; peak memory: VmHWM after the stage, last run)");
     println!(
-        "  (solve+report is one call, Matcher::run_with_candidates: both sides solved, then the report built)"
+        "  (solve+price: both sides solved, with every pricing round of --top-k; report: explanations, alternatives, fairness)"
     );
     println!();
     println!(

@@ -829,7 +829,9 @@ fn solve_side(
 /// `cut + B − u_p ≤ 0` is skipped, a grid cell whose smallest `v` reaches
 /// that bound is not visited, and a provider whose `v` does is not
 /// evaluated. Only the pairs left can have a positive reduced cost, and
-/// each of them is scored and priced exactly.
+/// each of them is scored and priced exactly. At most `k` pairs enter per
+/// participant and round, those of largest reduced cost (partial pricing);
+/// the rounds go on until none has a positive reduced cost.
 #[allow(clippy::too_many_arguments)]
 fn solve_priced(
     inst: &Instance,
@@ -868,6 +870,7 @@ fn solve_priced(
         pruned,
         ..Pricing::default()
     };
+    let k = score::pruning(cfg).unwrap_or(1).max(1);
     let (mut list, mut start) = (list.clone(), start.clone());
     loop {
         if stop.requested() {
@@ -940,12 +943,22 @@ fn solve_priced(
                         continue;
                     }
                     let v = values[c.q as usize];
-                    if i128::from(c.score) + i128::from(offset) - i128::from(u) - i128::from(v) > 0
-                    {
-                        enter.push(c);
+                    let rc =
+                        i128::from(c.score) + i128::from(offset) - i128::from(u) - i128::from(v);
+                    if rc > 0 {
+                        enter.push((Reverse(rc), c.q, c));
                     }
                 }
-                (enter, best)
+                // Partial pricing: at most `k` pairs per participant and
+                // round, those of largest reduced cost (ties: lower
+                // provider). Exactness needs only that the loop ends when
+                // none is left; admitting every positive pair at once let
+                // 150 million pairs in at a million participants.
+                if enter.len() > k {
+                    enter.select_nth_unstable_by_key(k - 1, |e| (e.0, e.1));
+                    enter.truncate(k);
+                }
+                (enter.into_iter().map(|e| e.2).collect(), best)
             })
             .collect();
         let entering: usize = priced.iter().map(|x| x.0.len()).sum();
