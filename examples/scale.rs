@@ -176,7 +176,10 @@ fn print_stage(k: usize, clocks: &Clocks) {
 /// one `run_with_candidates` call is timed as two stages: solving both
 /// sides (with the pricing rounds of `--top-k`), and the report.
 #[derive(Default)]
-struct ReportStart(Mutex<Option<(Instant, Option<Duration>, Option<f64>)>>);
+struct ReportStart(Mutex<Option<Mark>>);
+
+/// A moment, the process CPU time then, and the peak memory then.
+type Mark = (Instant, Option<Duration>, Option<f64>);
 
 impl Observer for ReportStart {
     fn progress(&self, stage: Stage, done: u64, _total: u64) {
