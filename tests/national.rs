@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use mentormatch::model::InstanceData;
 use mentormatch::synth::National;
-use mentormatch::{Candidates, Config, Instance};
+use mentormatch::{Candidates, Config, Instance, Matcher};
 
 fn json(data: &InstanceData) -> String {
     serde_json::to_string(data).expect("serialisable")
@@ -31,6 +31,28 @@ fn same_output_with_any_thread_count() {
         pool.install(|| json(&National::new().seed(5).participants(800).build()))
     };
     assert_eq!(generate(1), generate(3));
+}
+
+/// The whole engine on a national instance (scarce places: the mirror
+/// solver, the grid, top-k pricing) gives the same report, to the last
+/// explanation, on 1 and 2 threads.
+#[test]
+fn engine_reports_the_same_on_one_and_two_threads() {
+    let inst = Instance::new(National::new().seed(3).participants(3_000).build()).unwrap();
+    for top_k in [0, 4] {
+        let cfg = Config::default().top_k(top_k);
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool")
+                .install(|| Matcher::new(cfg.clone()).run(&inst).unwrap())
+        };
+        let (one, two) = (run(1), run(2));
+        assert!(one.summary.proven_optimal && one.summary.matched_mentor > 0);
+        assert_eq!(one.summary.pruned_pairs > 0, top_k > 0);
+        assert_eq!(one, two, "top_k {top_k}");
+    }
 }
 
 #[test]
