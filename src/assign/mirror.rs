@@ -57,6 +57,7 @@
 //! is not scanned.
 
 use super::Stop;
+use super::held::Held;
 use super::problem::Graph;
 use super::ssp::{NONE, Solution};
 use std::cmp::Reverse;
@@ -82,13 +83,8 @@ struct State {
     /// Lower bound on `u_i − w'_ij` over the edges of `j` it does not hold;
     /// `i64::MIN` when unknown, `i64::MAX` when there are none.
     lb: Vec<i64>,
-    /// Right vertex holding each left vertex, or [`NONE`].
-    holder: Vec<u32>,
-    /// Left vertices held by each right vertex: `slots[slot_start[j]..][..load[j]]`.
-    slot_start: Vec<usize>,
-    slots: Vec<u32>,
-    load: Vec<u32>,
-    pos: Vec<u32>,
+    /// Who holds each left vertex, and whom each right vertex holds.
+    held: Held,
     // Search state of left vertices, valid where `seen[i] == search`.
     seen: Vec<u32>,
     done: Vec<bool>,
@@ -131,13 +127,8 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
         edges[start[j]..start[j + 1]].sort_unstable_by_key(|&(w, i)| (Reverse(w), i));
     }
     let (weight, left): (Vec<i64>, Vec<u32>) = edges.into_iter().unzip();
-    let mut slot_start = Vec::with_capacity(n_right + 1);
-    let mut total = 0usize;
-    for j in 0..n_right {
-        slot_start.push(total);
-        total += (start[j + 1] - start[j]).min(g.cap[j] as usize);
-    }
-    slot_start.push(total);
+    let places = (0..n_right).map(|j| (start[j + 1] - start[j]).min(g.cap[j] as usize));
+    let held = Held::new(n_left, places);
     let mut s = State {
         start,
         left,
@@ -146,11 +137,7 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
         u: vec![0; n_left],
         v: vec![0; n_right],
         lb: vec![i64::MIN; n_right],
-        holder: vec![NONE; n_left],
-        slot_start,
-        slots: vec![NONE; total],
-        load: vec![0; n_right],
-        pos: vec![0; n_left],
+        held,
         seen: vec![0; n_left],
         done: vec![false; n_left],
         dist: vec![0; n_left],
@@ -173,7 +160,7 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
         }
     }
     Some(Solution {
-        right_of: s.holder,
+        right_of: s.held.right_of,
         u: s.u,
         v: s.v,
     })
@@ -181,24 +168,13 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
 
 impl State {
     fn add(&mut self, i: u32, j: u32) {
-        let ju = j as usize;
-        let l = self.load[ju];
-        self.slots[self.slot_start[ju] + l as usize] = i;
-        self.pos[i as usize] = l;
-        self.load[ju] = l + 1;
-        self.holder[i as usize] = j;
+        self.held.add(i, j);
     }
 
     /// `j` gives up `i`; the edge, tight until now, joins `j`'s bound.
     fn remove(&mut self, i: u32, j: u32) {
         let ju = j as usize;
-        let p = self.pos[i as usize] as usize;
-        let last_k = self.slot_start[ju] + self.load[ju] as usize - 1;
-        let last = self.slots[last_k];
-        self.slots[self.slot_start[ju] + p] = last;
-        self.pos[last as usize] = p as u32;
-        self.load[ju] -= 1;
-        self.holder[i as usize] = NONE;
+        self.held.remove(i, j);
         if self.lb[ju] != i64::MIN {
             self.lb[ju] = self.lb[ju].min(-self.v[ju]);
         }
@@ -211,9 +187,8 @@ impl State {
         let ju = j as usize;
         self.rseen[ju] = self.search;
         self.fin_right.push((j, d));
-        let a = self.slot_start[ju];
-        for k in a..a + self.load[ju] as usize {
-            let i = self.slots[k];
+        for k in 0..self.held.load[ju] as usize {
+            let i = self.held.slot(ju, k);
             let iu = i as usize;
             if self.seen[iu] != self.search || !self.done[iu] {
                 self.seen[iu] = self.search;
@@ -242,7 +217,7 @@ impl State {
             }
             let i = self.left[k];
             let iu = i as usize;
-            let h = self.holder[iu];
+            let h = self.held.right_of[iu];
             if h == j {
                 continue;
             }
@@ -295,7 +270,7 @@ impl State {
             }
             self.done[iu] = true;
             self.fin_left.push((i, d));
-            let j = self.holder[iu];
+            let j = self.held.right_of[iu];
             if self.rseen[j as usize] == self.search {
                 continue;
             }

@@ -135,6 +135,7 @@ pub(crate) use stop::Stop;
 mod cardinality;
 pub mod certificate;
 mod components;
+mod held;
 mod jv;
 mod mirror;
 mod problem;

@@ -61,6 +61,7 @@
 //! vertices, so a short search costs only what it touches.
 
 use super::Stop;
+use super::held::Held;
 use super::problem::Graph;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -85,12 +86,7 @@ struct State<'g> {
     g: &'g Graph,
     offset: i64,
     v: Vec<i64>,
-    right_of: Vec<u32>,
-    /// Left vertices held by each right vertex: `slots[slot_start[j]..][..load[j]]`.
-    slot_start: Vec<usize>,
-    slots: Vec<u32>,
-    load: Vec<u32>,
-    pos: Vec<u32>,
+    held: Held,
     // Search state, valid where `seen[j] == search`.
     seen: Vec<u32>,
     done: Vec<bool>,
@@ -124,22 +120,12 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
     for &r in &g.right {
         deg[r as usize] += 1;
     }
-    let mut slot_start = Vec::with_capacity(n_right + 1);
-    let mut total = 0usize;
-    for j in 0..n_right {
-        slot_start.push(total);
-        total += deg[j].min(g.cap[j] as usize);
-    }
-    slot_start.push(total);
+    let places = (0..n_right).map(|j| deg[j].min(g.cap[j] as usize));
     let mut s = State {
         g,
         offset,
         v: vec![0; n_right],
-        right_of: vec![NONE; g.n_left],
-        slot_start,
-        slots: vec![NONE; total],
-        load: vec![0; n_right],
-        pos: vec![0; g.n_left],
+        held: Held::new(g.n_left, places),
         seen: vec![0; n_right],
         done: vec![false; n_right],
         dist: vec![0; n_right],
@@ -165,33 +151,13 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
         s.insert(r as u32);
     }
     Some(Solution {
-        right_of: s.right_of,
+        right_of: s.held.right_of,
         u: s.left.iter().map(|l| l.u).collect(),
         v: s.v,
     })
 }
 
 impl State<'_> {
-    fn add(&mut self, i: u32, j: u32) {
-        let ju = j as usize;
-        let l = self.load[ju];
-        self.slots[self.slot_start[ju] + l as usize] = i;
-        self.pos[i as usize] = l;
-        self.load[ju] = l + 1;
-        self.right_of[i as usize] = j;
-    }
-
-    fn remove(&mut self, i: u32, j: u32) {
-        let ju = j as usize;
-        let p = self.pos[i as usize] as usize;
-        let last_k = self.slot_start[ju] + self.load[ju] as usize - 1;
-        let last = self.slots[last_k];
-        self.slots[self.slot_start[ju] + p] = last;
-        self.pos[last as usize] = p as u32;
-        self.load[ju] -= 1;
-        self.right_of[i as usize] = NONE;
-    }
-
     /// Relax the edges of left vertex `i` reached at distance `di`; returns
     /// the updated best sink. Refreshes `i`'s lower bounds on the way.
     fn relax(&mut self, i: u32, di: i64, mut best: (i64, Sink)) -> (i64, Sink) {
@@ -222,7 +188,7 @@ impl State<'_> {
             }
             self.dist[ju] = nd;
             self.pred[ju] = i;
-            if self.load[ju] < self.g.cap[ju] {
+            if self.held.load[ju] < self.g.cap[ju] {
                 best = (nd, Sink::Right(j));
             } else {
                 self.heap.push(Reverse((nd, j)));
@@ -266,9 +232,8 @@ impl State<'_> {
             }
             self.done[ju] = true;
             self.fin_right.push(j);
-            let (a, l) = (self.slot_start[ju], self.load[ju] as usize);
-            for k in a..a + l {
-                let i = self.slots[k];
+            for k in 0..self.held.load[ju] as usize {
+                let i = self.held.slot(ju, k);
                 self.fin_left.push((i, d));
                 let opt = d + self.left[i as usize].u;
                 if opt < best.0 {
@@ -293,18 +258,18 @@ impl State<'_> {
                 if i == r {
                     return;
                 }
-                let j0 = self.right_of[i as usize];
-                self.remove(i, j0);
+                let j0 = self.held.right_of[i as usize];
+                self.held.remove(i, j0);
                 j0
             }
         };
         loop {
             let i = self.pred[j as usize];
-            let old = self.right_of[i as usize];
+            let old = self.held.right_of[i as usize];
             if old != NONE {
-                self.remove(i, old);
+                self.held.remove(i, old);
             }
-            self.add(i, j);
+            self.held.add(i, j);
             if i == r {
                 break;
             }
