@@ -669,28 +669,23 @@ fn mentor_candidates(
     }
     let mut near = Vec::new();
     let all = inst.mentors.len() as u32;
-    let eval = |m| evaluate_mentor(inst, cfg, p, m, true);
     let keep = |c: usize| cells.is_none_or(|f| f.minima[0][c] < f.bound);
-    if cfg.rules.mentor_distance
+    let indexed = cfg.rules.mentor_distance
         && index
             .mentors
-            .near_where(&pc.geo, pc.max_travel_km, &mut near, keep)
-    {
+            .near_where(&pc.geo, pc.max_travel_km, &mut near, keep);
+    if indexed {
         // Everyone outside the box is too far (distance is checked first).
         counts[Rule::TooFar as usize] += all - near.len() as u32;
-        collect(
-            near.iter().copied().filter(|&q| priced(cells, q)),
-            p,
-            cfg,
-            prev,
-            &mut out,
-            &mut counts,
-            eval,
-        );
-    } else {
-        let providers = (0..all).filter(|&q| priced(cells, q));
-        collect(providers, p, cfg, prev, &mut out, &mut counts, eval);
     }
+    let providers = Providers {
+        near: indexed.then_some(near.as_slice()),
+        all,
+        cells,
+    };
+    collect(&providers, p, cfg, prev, &mut out, &mut counts, |m| {
+        evaluate_mentor(inst, cfg, p, m, true)
+    });
     (out, counts)
 }
 
@@ -732,30 +727,31 @@ fn offer_candidates(
             counts = [0; Rule::COUNT];
         }
     }
-    let all = inst.offers.len() as u32;
-    let eval = |o| evaluate_offer(inst, cfg, p, o, true);
-    if indexed {
-        collect(
-            near.iter().copied().filter(|&q| priced(cells, q)),
-            p,
-            cfg,
-            prev,
-            &mut out,
-            &mut counts,
-            eval,
-        );
-    } else {
-        let providers = (0..all).filter(|&q| priced(cells, q));
-        collect(providers, p, cfg, prev, &mut out, &mut counts, eval);
-    }
+    let providers = Providers {
+        near: indexed.then_some(near.as_slice()),
+        all: inst.offers.len() as u32,
+        cells,
+    };
+    collect(&providers, p, cfg, prev, &mut out, &mut counts, |o| {
+        evaluate_offer(inst, cfg, p, o, true)
+    });
     (out, counts)
 }
 
-/// Evaluate `providers` (each once, in any order) for participant `p`:
-/// feasible ones become candidates (with the continuity bonus), in provider
-/// order; the others count against the first rule they break.
+/// The providers one participant's pass evaluates: those the grid found
+/// near (each once, in any order), or all `all` when it could not answer;
+/// in a pricing pass only those the filter lets through.
+struct Providers<'a> {
+    near: Option<&'a [u32]>,
+    all: u32,
+    cells: Option<&'a CellFilter<'a>>,
+}
+
+/// Evaluate `providers` for participant `p`: feasible ones become
+/// candidates (with the continuity bonus), in provider order; the others
+/// count against the first rule they break.
 fn collect(
-    providers: impl Iterator<Item = u32>,
+    providers: &Providers<'_>,
     p: u32,
     cfg: &Config,
     prev: Option<u32>,
@@ -763,7 +759,10 @@ fn collect(
     counts: &mut RuleCounts,
     evaluate: impl Fn(u32) -> std::result::Result<Breakdown, u16>,
 ) {
-    for q in providers {
+    let mut visit = |q: u32| {
+        if !priced(providers.cells, q) {
+            return;
+        }
         match evaluate(q) {
             Ok(b) => out.push(Cand {
                 p,
@@ -772,6 +771,10 @@ fn collect(
             }),
             Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
         }
+    };
+    match providers.near {
+        Some(near) => near.iter().for_each(|&q| visit(q)),
+        None => (0..providers.all).for_each(visit),
     }
     out.sort_unstable_by_key(|c| c.q);
 }
