@@ -190,15 +190,36 @@ impl Geo {
     /// below, so outside them the chord decides as the haversine would;
     /// inside them the haversine itself decides.
     pub(crate) fn farther_than(&self, o: &Geo, limit_km: f64, reach: f64) -> bool {
+        Geo::beyond(self.quarter_chord_sq(&o.xyz), reach, || {
+            self.distance_km(o) > limit_km
+        })
+    }
+
+    /// The unit vector of the location.
+    pub(crate) fn xyz(&self) -> [f64; 3] {
+        self.xyz
+    }
+
+    /// A quarter of the squared chord to the unit vector `o`: the haversine
+    /// term `a` of the distance.
+    #[inline]
+    pub(crate) fn quarter_chord_sq(&self, o: &[f64; 3]) -> f64 {
         let [a, b, c] = self.xyz;
-        let [x, y, z] = o.xyz;
-        let quarter_chord_sq = ((a - x).powi(2) + (b - y).powi(2) + (c - z).powi(2)) / 4.0;
+        let [x, y, z] = *o;
+        ((a - x).powi(2) + (b - y).powi(2) + (c - z).powi(2)) / 4.0
+    }
+
+    /// [`Geo::farther_than`] from a [`Geo::quarter_chord_sq`]: the chord
+    /// decides outside a hair around `reach`, `exact` (the haversine test)
+    /// inside it.
+    #[inline]
+    pub(crate) fn beyond(quarter_chord_sq: f64, reach: f64, exact: impl FnOnce() -> bool) -> bool {
         if quarter_chord_sq > reach * (1.0 + 1e-9) + 1e-15 {
             true
         } else if quarter_chord_sq < reach * (1.0 - 1e-9) - 1e-15 {
             false
         } else {
-            self.distance_km(o) > limit_km
+            exact()
         }
     }
 

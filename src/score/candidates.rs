@@ -9,7 +9,7 @@ use super::grid::Grid;
 use super::{Breakdown, Config, Rule};
 use crate::control::{Control, Stage};
 use crate::error::Result;
-use crate::instance::{Instance, MentC, OfferC, PartC};
+use crate::instance::{Geo, Instance, MentC, OfferC, PartC};
 use crate::model::{MentorId, OfferId, ParticipantId};
 
 /// Counts of providers removed per rule (indexed by `Rule as usize`).
@@ -202,28 +202,86 @@ impl Previous {
 /// Spatial indexes of the providers: mentors, and offers per kind.
 #[derive(Debug, Clone)]
 pub(crate) struct Index {
-    mentors: Grid,
-    offers_by_kind: [Grid; 4],
+    mentors: Layer<MentC>,
+    offers_by_kind: [Layer<OfferC>; 4],
+}
+
+/// One grid of providers with copies of their records in the grid's cell
+/// order, so that a participant's pass reads the providers near it from a
+/// few contiguous ranges instead of from all over the heap. The scan first
+/// tests the distance on `at` alone (32 bytes per provider), then reads the
+/// record of those in reach.
+#[derive(Debug, Clone, Default)]
+struct Layer<T> {
+    grid: Grid,
+    /// Per position: unit vector and [`Geo::reach`] of the provider's own
+    /// radius (`+∞` when only the participant's radius counts).
+    at: Vec<Hot>,
+    /// Per position: the provider's record.
+    recs: Vec<T>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    xyz: [f64; 3],
+    reach: f64,
+}
+
+impl<T: Clone> Layer<T> {
+    fn new(all: &[T], keep: impl Fn(&T) -> bool, hot: impl Fn(&T) -> Hot) -> Self
+    where
+        T: HasGeo,
+    {
+        let grid = Grid::new(
+            all.iter()
+                .enumerate()
+                .filter(|(_, r)| keep(r))
+                .map(|(i, r)| (i as u32, *r.geo())),
+        );
+        let recs: Vec<T> = grid.ids().iter().map(|&q| all[q as usize].clone()).collect();
+        let at = recs.iter().map(hot).collect();
+        Layer { grid, at, recs }
+    }
+}
+
+/// Records placed on the map.
+trait HasGeo {
+    fn geo(&self) -> &Geo;
+}
+
+impl HasGeo for MentC {
+    fn geo(&self) -> &Geo {
+        &self.geo
+    }
+}
+
+impl HasGeo for OfferC {
+    fn geo(&self) -> &Geo {
+        &self.geo
+    }
 }
 
 impl Index {
     fn new(inst: &Instance) -> Self {
         let offers_of = |kind: crate::model::OfferKind| {
-            Grid::new(
-                inst.offers
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, o)| o.kind == kind)
-                    .map(|(i, o)| (i as u32, o.geo)),
+            Layer::new(
+                &inst.offers,
+                |o| o.kind == kind,
+                |o| Hot {
+                    xyz: o.geo.xyz(),
+                    reach: f64::INFINITY,
+                },
             )
         };
         let [a, b, c, d] = crate::model::OfferKind::ALL;
         Index {
-            mentors: Grid::new(
-                inst.mentors
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (i as u32, m.geo)),
+            mentors: Layer::new(
+                &inst.mentors,
+                |_| true,
+                |m| Hot {
+                    xyz: m.geo.xyz(),
+                    reach: m.reach,
+                },
             ),
             offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
         }
@@ -253,6 +311,7 @@ fn spatial_order(inst: &Instance) -> Vec<u32> {
 /// order; returns the best score left out (`i64::MIN` if none).
 fn keep_best(list: &mut Vec<Cand>, k: usize) -> i64 {
     if list.len() <= k {
+        list.sort_unstable_by_key(|c| c.q);
         return i64::MIN;
     }
     let key = |c: &Cand| (std::cmp::Reverse(c.score), c.q);
@@ -290,19 +349,19 @@ fn priced(cells: Option<&CellFilter<'_>>, q: u32) -> bool {
 pub(crate) fn cell_minima(cands: &Candidates, mentors: bool, values: &[i64]) -> Vec<Vec<i64>> {
     let value = |q: u32| values[q as usize];
     if mentors {
-        vec![cands.index.mentors.cell_minima(value)]
+        vec![cands.index.mentors.grid.cell_minima(value)]
     } else {
         cands
             .index
             .offers_by_kind
             .iter()
-            .map(|g| g.cell_minima(value))
+            .map(|l| l.grid.cell_minima(value))
             .collect()
     }
 }
 
 /// Feasible pairs of `p` with a provider in a cell the filter accepts (and
-/// every feasible pair where the grid cannot answer), kept ones included.
+/// every feasible pair where the grid cannot answer), kept ones included, in no particular order.
 pub(crate) fn pairs_in_cells(
     inst: &Instance,
     cfg: &Config,
@@ -346,7 +405,7 @@ pub(crate) fn all_mentor_pairs(
     cands: &Candidates,
     p: u32,
 ) -> Vec<Cand> {
-    mentor_candidates(
+    let mut list = mentor_candidates(
         inst,
         cfg,
         &cands.index,
@@ -354,7 +413,9 @@ pub(crate) fn all_mentor_pairs(
         cands.prev_mentor[p as usize],
         None,
     )
-    .0
+    .0;
+    list.sort_unstable_by_key(|c| c.q);
+    list
 }
 
 /// Every feasible offer pair of participant `p` (for pricing pruned pairs).
@@ -364,7 +425,7 @@ pub(crate) fn all_offer_pairs(
     cands: &Candidates,
     p: u32,
 ) -> Vec<Cand> {
-    offer_candidates(
+    let mut list = offer_candidates(
         inst,
         cfg,
         &cands.index,
@@ -372,7 +433,9 @@ pub(crate) fn all_offer_pairs(
         cands.prev_offer[p as usize],
         None,
     )
-    .0
+    .0;
+    list.sort_unstable_by_key(|c| c.q);
+    list
 }
 
 /// The continuity bonus of a pair.
@@ -512,6 +575,9 @@ impl Candidates {
                 if let Some(k) = keep {
                     mcut = keep_best(&mut mc, k);
                     ocut = keep_best(&mut oc, k);
+                } else {
+                    mc.sort_unstable_by_key(|c| c.q);
+                    oc.sort_unstable_by_key(|c| c.q);
                 }
                 let d = done.fetch_add(1, AtomicOrdering::Relaxed) + 1;
                 if d.is_multiple_of(step) && d < total {
@@ -667,25 +733,37 @@ fn mentor_candidates(
         counts[Rule::NotSeekingMentor as usize] = inst.mentors.len() as u32;
         return (out, counts);
     }
-    let mut near = Vec::new();
     let all = inst.mentors.len() as u32;
-    let keep = |c: usize| cells.is_none_or(|f| f.minima[0][c] < f.bound);
-    let indexed = cfg.rules.mentor_distance
-        && index
-            .mentors
-            .near_where(&pc.geo, pc.max_travel_km, &mut near, keep);
-    if indexed {
-        // Everyone outside the box is too far (distance is checked first).
-        counts[Rule::TooFar as usize] += all - near.len() as u32;
-    }
-    let providers = Providers {
-        near: indexed.then_some(near.as_slice()),
-        all,
-        cells,
+    let forbidden = |m: u32| inst.forbidden_mentor.contains(p, m);
+    let mut push = |q: u32, r: std::result::Result<Breakdown, u16>| match r {
+        Ok(b) => out.push(Cand {
+            p,
+            q,
+            score: b.total() + continuity(cfg, prev, q),
+        }),
+        Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
     };
-    collect(&providers, p, cfg, prev, &mut out, &mut counts, |m| {
-        evaluate_mentor(inst, cfg, p, m, true)
-    });
+    let layer = &index.mentors;
+    let mut ranges = Vec::new();
+    let keep = |c: usize| cells.is_none_or(|f| f.minima[0][c] < f.bound);
+    if cfg.rules.mentor_distance
+        && layer
+            .grid
+            .near_ranges(&pc.geo, pc.max_travel_km, &mut ranges, keep)
+    {
+        let seen = scan(layer, &ranges, pc, |m| m.max_travel_km, cells, |q, mc| {
+            push(
+                q,
+                mentor_rules(pc, mc, cfg, || false, || forbidden(q), true),
+            );
+        });
+        // Everyone not seen in reach is too far (distance is checked first).
+        counts[Rule::TooFar as usize] += all - seen;
+    } else {
+        for m in (0..all).filter(|&m| priced(cells, m)) {
+            push(m, evaluate_mentor(inst, cfg, p, m, true));
+        }
+    }
     (out, counts)
 }
 
@@ -704,79 +782,94 @@ fn offer_candidates(
         counts[Rule::KindNotInGoals as usize] = inst.offers.len() as u32;
         return (out, counts);
     }
-    let mut near: Vec<u32> = Vec::new();
-    let by_kind = cfg.rules.offer_goals && cfg.rules.offer_distance;
-    let mut indexed = by_kind;
-    if by_kind {
-        // Kinds not among the goals are removed first, wherever they are;
-        // offers of the sought kinds outside the box are too far.
-        let mut buf = Vec::new();
-        for (k, grid) in index.offers_by_kind.iter().enumerate() {
+    let forbidden = |o: u32| inst.forbidden_offer.contains(p, o);
+    let mut ranges: [Vec<(u32, u32)>; 4] = Default::default();
+    // Kinds not among the goals are removed first, wherever they are;
+    // offers of the sought kinds outside the ranges are too far.
+    let indexed = cfg.rules.offer_goals
+        && cfg.rules.offer_distance
+        && index
+            .offers_by_kind
+            .iter()
+            .zip(&mut ranges)
+            .enumerate()
+            .all(|(k, (layer, r))| {
+                pc.goals & (1 << k) == 0
+                    || layer.grid.near_ranges(&pc.geo, pc.max_travel_km, r, |c| {
+                        cells.is_none_or(|f| f.minima[k][c] < f.bound)
+                    })
+            });
+    if indexed {
+        for (k, layer) in index.offers_by_kind.iter().enumerate() {
+            let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
-                counts[Rule::KindNotInGoals as usize] += grid.len() as u32;
-            } else if grid.near_where(&pc.geo, pc.max_travel_km, &mut buf, |c| {
-                cells.is_none_or(|f| f.minima[k][c] < f.bound)
-            }) {
-                counts[Rule::TooFar as usize] += (grid.len() - buf.len()) as u32;
-                near.extend_from_slice(&buf);
-            } else {
-                indexed = false;
+                counts[Rule::KindNotInGoals as usize] += n;
+                continue;
+            }
+            let seen = scan(layer, &ranges[k], pc, |_| f64::INFINITY, cells, |q, oc| {
+                match offer_rules(pc, oc, cfg, || false, || forbidden(q), true) {
+                    Ok(b) => out.push(Cand {
+                        p,
+                        q,
+                        score: b.total() + continuity(cfg, prev, q),
+                    }),
+                    Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
+                }
+            });
+            counts[Rule::TooFar as usize] += n - seen;
+        }
+    } else {
+        for o in (0..inst.offers.len() as u32).filter(|&o| priced(cells, o)) {
+            match evaluate_offer(inst, cfg, p, o, true) {
+                Ok(b) => out.push(Cand {
+                    p,
+                    q: o,
+                    score: b.total() + continuity(cfg, prev, o),
+                }),
+                Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
             }
         }
-        if !indexed {
-            counts = [0; Rule::COUNT];
-        }
     }
-    let providers = Providers {
-        near: indexed.then_some(near.as_slice()),
-        all: inst.offers.len() as u32,
-        cells,
-    };
-    collect(&providers, p, cfg, prev, &mut out, &mut counts, |o| {
-        evaluate_offer(inst, cfg, p, o, true)
-    });
     (out, counts)
 }
 
-/// The providers one participant's pass evaluates: those the grid found
-/// near (each once, in any order), or all `all` when it could not answer;
-/// in a pricing pass only those the filter lets through.
-struct Providers<'a> {
-    near: Option<&'a [u32]>,
-    all: u32,
-    cells: Option<&'a CellFilter<'a>>,
-}
-
-/// Evaluate `providers` for participant `p`: feasible ones become
-/// candidates (with the continuity bonus), in provider order; the others
-/// count against the first rule they break.
-fn collect(
-    providers: &Providers<'_>,
-    p: u32,
-    cfg: &Config,
-    prev: Option<u32>,
-    out: &mut Vec<Cand>,
-    counts: &mut RuleCounts,
-    evaluate: impl Fn(u32) -> std::result::Result<Breakdown, u16>,
-) {
-    let mut visit = |q: u32| {
-        if !priced(providers.cells, q) {
-            return;
+/// Walk `ranges` of `layer` for participant `pc`: providers the pricing
+/// filter lets through and within both radii (the participant's, and the
+/// provider's own where its `at` reach is finite, `limit` in km) are handed
+/// to `visit`; those beyond a radius are counted as too far in the
+/// returned number, which is how many providers count as seen here (the
+/// rest of the layer is beyond the ranges, hence too far).
+fn scan<T: HasGeo>(
+    layer: &Layer<T>,
+    ranges: &[(u32, u32)],
+    pc: &PartC,
+    limit: impl Fn(&T) -> f64,
+    cells: Option<&CellFilter<'_>>,
+    mut visit: impl FnMut(u32, &T),
+) -> u32 {
+    let ids = layer.grid.ids();
+    let mut visited = 0;
+    for &(a, b) in ranges {
+        for pos in a as usize..b as usize {
+            let q = ids[pos];
+            if !priced(cells, q) {
+                continue;
+            }
+            let h = &layer.at[pos];
+            let qcs = pc.geo.quarter_chord_sq(&h.xyz);
+            let rec = &layer.recs[pos];
+            let far = Geo::beyond(qcs, pc.reach, || {
+                pc.geo.distance_km(rec.geo()) > pc.max_travel_km
+            }) || Geo::beyond(qcs, h.reach, || {
+                rec.geo().distance_km(&pc.geo) > limit(rec)
+            });
+            if !far {
+                visited += 1;
+                visit(q, rec);
+            }
         }
-        match evaluate(q) {
-            Ok(b) => out.push(Cand {
-                p,
-                q,
-                score: b.total() + continuity(cfg, prev, q),
-            }),
-            Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
-        }
-    };
-    match providers.near {
-        Some(near) => near.iter().for_each(|&q| visit(q)),
-        None => (0..providers.all).for_each(visit),
     }
-    out.sort_unstable_by_key(|c| c.q);
+    visited
 }
 
 const fn bit(r: Rule) -> u16 {
@@ -874,6 +967,32 @@ pub(crate) fn evaluate_mentor(
 ) -> std::result::Result<Breakdown, u16> {
     let pc = &inst.participants[p as usize];
     let mc = &inst.mentors[m as usize];
+    // d > min(both radii) ⟺ d exceeds either; decided without computing d.
+    let far = || {
+        pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
+            || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach)
+    };
+    mentor_rules(
+        pc,
+        mc,
+        cfg,
+        far,
+        || inst.forbidden_mentor.contains(p, m),
+        first_only,
+    )
+}
+
+/// [`evaluate_mentor`] on the records, with the distance rule and the
+/// forbidden-pair test as closures (a scan that has tested the distance
+/// already passes `|| false`).
+fn mentor_rules(
+    pc: &PartC,
+    mc: &MentC,
+    cfg: &Config,
+    far: impl FnOnce() -> bool,
+    forbidden: impl FnOnce() -> bool,
+    first_only: bool,
+) -> std::result::Result<Breakdown, u16> {
     let rules = &cfg.rules;
     let mut broken = 0u16;
     macro_rules! fail {
@@ -887,11 +1006,7 @@ pub(crate) fn evaluate_mentor(
     if !pc.seeks_mentor {
         fail!(Rule::NotSeekingMentor);
     }
-    // d > min(both radii) ⟺ d exceeds either; decided without computing d.
-    if rules.mentor_distance
-        && (pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
-            || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach))
-    {
+    if rules.mentor_distance && far() {
         fail!(Rule::TooFar);
     }
     let shared = best_shared(&pc.langs, &mc.langs);
@@ -908,7 +1023,7 @@ pub(crate) fn evaluate_mentor(
     if rules.mentor_requirements && !subset(&pc.requirements, &mc.tags) {
         fail!(Rule::MentorRequirementUnmet);
     }
-    if inst.forbidden_mentor.contains(p, m) {
+    if forbidden() {
         fail!(Rule::Forbidden);
     }
     if broken != 0 {
@@ -972,6 +1087,25 @@ pub(crate) fn evaluate_offer(
 ) -> std::result::Result<Breakdown, u16> {
     let pc = &inst.participants[p as usize];
     let oc = &inst.offers[o as usize];
+    offer_rules(
+        pc,
+        oc,
+        cfg,
+        || pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach),
+        || inst.forbidden_offer.contains(p, o),
+        first_only,
+    )
+}
+
+/// [`evaluate_offer`] on the records, as [`mentor_rules`].
+fn offer_rules(
+    pc: &PartC,
+    oc: &OfferC,
+    cfg: &Config,
+    far: impl FnOnce() -> bool,
+    forbidden: impl FnOnce() -> bool,
+    first_only: bool,
+) -> std::result::Result<Breakdown, u16> {
     let rules = &cfg.rules;
     let mut broken = 0u16;
     macro_rules! fail {
@@ -985,7 +1119,7 @@ pub(crate) fn evaluate_offer(
     if pc.goals == 0 || (rules.offer_goals && pc.goals & oc.kind.bit() == 0) {
         fail!(Rule::KindNotInGoals);
     }
-    if rules.offer_distance && pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach) {
+    if rules.offer_distance && far() {
         fail!(Rule::TooFar);
     }
     let (lang_ok, lang_fit) = requirement_fit(&pc.langs, &oc.req_langs);
@@ -1002,7 +1136,7 @@ pub(crate) fn evaluate_offer(
     if rules.offer_work_permit && oc.needs_work_permit && !pc.work_permit {
         fail!(Rule::NoWorkPermit);
     }
-    if inst.forbidden_offer.contains(p, o) {
+    if forbidden() {
         fail!(Rule::Forbidden);
     }
     if broken != 0 {

@@ -114,22 +114,36 @@ impl Grid {
             .collect()
     }
 
+    /// The providers in cell order: positions `start[c]..start[c + 1]`
+    /// are cell `c`'s, in increasing index order.
+    pub(crate) fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
     /// Providers possibly within `radius_km` of `at`, each once, in no
     /// particular order, into `out`. Returns false (and leaves `out` empty)
     /// when the box is too large to be worth it: the caller then scans
     /// every provider.
     #[cfg(test)]
     pub(crate) fn near(&self, at: &Geo, radius_km: f64, out: &mut Vec<u32>) -> bool {
-        self.near_where(at, radius_km, out, |_| true)
+        let mut ranges = Vec::new();
+        out.clear();
+        let ok = self.near_ranges(at, radius_km, &mut ranges, |_| true);
+        for (a, b) in ranges {
+            out.extend_from_slice(&self.ids[a as usize..b as usize]);
+        }
+        ok
     }
 
-    /// As [`Grid::near`], but only from the cells `keep` accepts (cells are
-    /// numbered as in [`Grid::cell_minima`]).
-    pub(crate) fn near_where(
+    /// As [`Grid::near`], but as ranges of positions in [`Grid::ids`]
+    /// (adjacent cells of a row merged, so a query is a few ranges), and
+    /// only from the cells `keep` accepts (cells are numbered as in
+    /// [`Grid::cell_minima`]).
+    pub(crate) fn near_ranges(
         &self,
         at: &Geo,
         radius_km: f64,
-        out: &mut Vec<u32>,
+        out: &mut Vec<(u32, u32)>,
         keep: impl Fn(usize) -> bool,
     ) -> bool {
         out.clear();
@@ -162,9 +176,14 @@ impl Grid {
                 let b = k.rem_euclid(n) - self.lon0;
                 if (0..self.cols).contains(&b) && keep((row + b) as usize) {
                     let c = (row + b) as usize;
-                    out.extend_from_slice(
-                        &self.ids[self.start[c] as usize..self.start[c + 1] as usize],
-                    );
+                    let (s, e) = (self.start[c], self.start[c + 1]);
+                    if s == e {
+                        continue;
+                    }
+                    match out.last_mut() {
+                        Some(last) if last.1 == s => last.1 = e,
+                        _ => out.push((s, e)),
+                    }
                 }
             }
         }
