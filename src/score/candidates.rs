@@ -1235,6 +1235,59 @@ mod tests {
         assert!(!requirement_fit(&[], &[(1, 1)]).0);
     }
 
+    /// The grid scan (ranges of cell-ordered copies, distance tested on the
+    /// hot records first) finds exactly the pairs, scores and first broken
+    /// rules that evaluating every provider one by one finds.
+    #[test]
+    fn scan_agrees_with_evaluating_every_provider() {
+        let data = crate::synth::National::new()
+            .seed(5)
+            .participants(1_500)
+            .mentors(300)
+            .offers(600)
+            .build();
+        let inst = Instance::new(data).expect("valid");
+        let cfg = Config::default();
+        let cands = Candidates::compute(&inst, &cfg).expect("computed");
+        let brute = |mentors: bool, p: u32| {
+            let n = if mentors {
+                inst.mentors.len()
+            } else {
+                inst.offers.len()
+            };
+            let mut counts = [0u32; Rule::COUNT];
+            let mut list = Vec::new();
+            for q in 0..n as u32 {
+                let r = if mentors {
+                    evaluate_mentor(&inst, &cfg, p, q, true)
+                } else {
+                    evaluate_offer(&inst, &cfg, p, q, true)
+                };
+                match r {
+                    Ok(b) => list.push((q, b.total())),
+                    Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
+                }
+            }
+            (list, counts)
+        };
+        let mut far = 0;
+        for p in 0..inst.participants.len() as u32 {
+            for mentors in [true, false] {
+                let (list, counts) = brute(mentors, p);
+                let (got, rejected) = if mentors {
+                    (cands.mentors_of(p), &cands.mentor_rejected[p as usize])
+                } else {
+                    (cands.offers_of(p), &cands.offer_rejected[p as usize])
+                };
+                let got: Vec<(u32, i64)> = got.iter().map(|c| (c.q, c.score)).collect();
+                assert_eq!(got, list, "participant {p}, mentors {mentors}");
+                assert_eq!(rejected, &counts, "participant {p}, mentors {mentors}");
+                far += counts[Rule::TooFar as usize];
+            }
+        }
+        assert!(far > 0, "the instance exercises the distance rule");
+    }
+
     #[test]
     fn distance_credit() {
         assert_eq!(permille_distance(0.0, 10.0), 1000);
