@@ -831,7 +831,11 @@ fn solve_side(
 /// evaluated. Only the pairs left can have a positive reduced cost, and
 /// each of them is scored and priced exactly. At most `k` pairs enter per
 /// participant and round, those of largest reduced cost (partial pricing);
-/// the rounds go on until none has a positive reduced cost.
+/// the rounds go on until none has a positive reduced cost. After the
+/// first pass, a participant whose pairs were all settled last pass and
+/// whose `u` has not fallen is priced only against providers whose `v` has
+/// fallen (same offset): every other pair's reduced cost can only have
+/// gone down.
 #[allow(clippy::too_many_arguments)]
 fn solve_priced(
     inst: &Instance,
@@ -872,6 +876,8 @@ fn solve_priced(
     };
     let k = score::pruning(cfg).unwrap_or(1).max(1);
     let (mut list, mut start) = (list.clone(), start.clone());
+    // What the last pass priced against, for incremental passes.
+    let mut last: Option<LastPass> = None;
     loop {
         if stop.requested() {
             return Err(crate::Error::Cancelled {
@@ -900,14 +906,38 @@ fn solve_priced(
         let values: Vec<i64> = (0..caps.len() as u32).map(v_of).collect();
         let minima = score::cell_minima(cands, mentors, &values);
         let cut = if mentors { &cands.cut.0 } else { &cands.cut.1 };
+        let u_of = |p: usize| {
+            let l = proof.left_of[p];
+            if l == u32::MAX {
+                0
+            } else {
+                a.left_dual(l as usize).unwrap_or(0)
+            }
+        };
+        let us: Vec<i64> = (0..n).map(u_of).collect();
+        // Incremental pass: a participant whose pruned pairs all had
+        // `rc ≤ 0` last pass (none left out by partial pricing) and whose
+        // `u` has not decreased can only gain a positive pair through a
+        // provider whose `v` decreased (same offset): `rc` is
+        // `w + B − u − v`. Those participants are priced against the
+        // providers whose `v` decreased only.
+        let inc = last.as_ref().filter(|l| l.offset == offset).map(|l| {
+            let dropped: Vec<i64> = values
+                .iter()
+                .zip(&l.values)
+                .map(|(&v, &old)| if v < old { v } else { i64::MAX })
+                .collect();
+            let minima = score::cell_minima(cands, mentors, &dropped);
+            (l, dropped, minima)
+        });
         // Per participant: pairs that enter, and an upper bound on the best
         // score to a provider with room (kept pairs exactly, pruned ones by
         // the cut).
-        let priced: Vec<(Vec<Cand>, i64)> = (0..n as u32)
+        let priced: Vec<(Vec<Cand>, i64, bool)> = (0..n as u32)
             .into_par_iter()
             .map(|p| {
                 if res.pinned[p as usize] {
-                    return (Vec::new(), 0);
+                    return (Vec::new(), 0, false);
                 }
                 let kept = &list[start[p as usize]..start[p as usize + 1]];
                 let mut best = kept
@@ -918,24 +948,30 @@ fn solve_priced(
                     .unwrap_or(0);
                 let cut_p = cut[p as usize];
                 if cut_p == i64::MIN {
-                    return (Vec::new(), best);
+                    return (Vec::new(), best, false);
                 }
                 best = best.max(cut_p);
-                let l = proof.left_of[p as usize];
-                let u = if l == u32::MAX {
-                    0
-                } else {
-                    a.left_dual(l as usize).unwrap_or(0)
-                };
+                let u = us[p as usize];
                 // Every pruned pair scores at most `cut_p`, and `v ≥ 0`.
                 let bound = cut_p + offset - u;
                 if bound <= 0 {
-                    return (Vec::new(), best);
+                    return (Vec::new(), best, false);
                 }
-                let filter = score::CellFilter {
-                    minima: &minima,
-                    values: &values,
-                    bound,
+                let filter = match &inc {
+                    Some((l, dropped, minima))
+                        if !l.left_out[p as usize] && u >= l.us[p as usize] =>
+                    {
+                        score::CellFilter {
+                            minima,
+                            values: dropped,
+                            bound,
+                        }
+                    }
+                    _ => score::CellFilter {
+                        minima: &minima,
+                        values: &values,
+                        bound,
+                    },
                 };
                 let mut enter = Vec::new();
                 for c in score::pairs_in_cells(inst, cfg, cands, mentors, p, &filter) {
@@ -954,11 +990,12 @@ fn solve_priced(
                 // provider). Exactness needs only that the loop ends when
                 // none is left; admitting every positive pair at once let
                 // 150 million pairs in at a million participants.
-                if enter.len() > k {
+                let left_out = enter.len() > k;
+                if left_out {
                     enter.select_nth_unstable_by_key(k - 1, |e| (e.0, e.1));
                     enter.truncate(k);
                 }
-                (enter.into_iter().map(|e| e.2).collect(), best)
+                (enter.into_iter().map(|e| e.2).collect(), best, left_out)
             })
             .collect();
         let entering: usize = priced.iter().map(|x| x.0.len()).sum();
@@ -980,10 +1017,16 @@ fn solve_priced(
             return Ok((res, pricing, Some((list, start))));
         }
         pricing.entered += entering as u64;
+        last = Some(LastPass {
+            offset,
+            values,
+            us,
+            left_out: priced.iter().map(|x| x.2).collect(),
+        });
         let merged: Vec<Vec<Cand>> = priced
             .into_iter()
             .enumerate()
-            .map(|(p, (enter, _))| {
+            .map(|(p, (enter, _, _))| {
                 let mut v = list[start[p]..start[p + 1]].to_vec();
                 v.extend(enter);
                 v.sort_unstable_by_key(|c| c.q);
@@ -992,6 +1035,17 @@ fn solve_priced(
             .collect();
         (list, start) = csr(merged);
     }
+}
+
+/// The duals one pricing pass used, and who had positive pairs left out.
+struct LastPass {
+    offset: i64,
+    /// Per provider: `v` (`i64::MAX` without room).
+    values: Vec<i64>,
+    /// Per participant: `u`.
+    us: Vec<i64>,
+    /// Per participant: more positive pairs than partial pricing let in.
+    left_out: Vec<bool>,
 }
 
 fn cands_len(mentors: bool, cands: &Candidates) -> usize {

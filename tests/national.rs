@@ -55,6 +55,41 @@ fn engine_reports_the_same_on_one_and_two_threads() {
     }
 }
 
+/// Top-k with pricing reaches the optimum of the whole feasible graph on a
+/// dense national instance where several pricing rounds are needed (the
+/// later ones incremental: only providers whose dual fell are priced for
+/// most participants).
+#[test]
+fn top_k_pricing_over_several_rounds_is_exact() {
+    for seed in 1..=3 {
+        let inst = Instance::new(
+            National::new()
+                .seed(seed)
+                .participants(3_000)
+                .mentors(600)
+                .offers(1_200)
+                .build(),
+        )
+        .unwrap();
+        let full = Matcher::new(Config::default()).run(&inst).unwrap();
+        for k in [1, 2] {
+            let pruned = Matcher::new(Config::default().top_k(k)).run(&inst).unwrap();
+            let (f, p) = (&full.summary, &pruned.summary);
+            assert!(p.proven_optimal && p.pruned_pairs > 0);
+            assert!(p.pricing_rounds > 4, "{} rounds", p.pricing_rounds);
+            assert_eq!(
+                (f.matched_mentor, f.matched_offer),
+                (p.matched_mentor, p.matched_offer)
+            );
+            assert_eq!(
+                (f.mentor_total_score, f.offer_total_score),
+                (p.mentor_total_score, p.offer_total_score),
+                "seed {seed}, top_k {k}"
+            );
+        }
+    }
+}
+
 #[test]
 fn counts_are_exact_and_scale() {
     for n in [0, 1, 19, 20, 999, 4_000] {

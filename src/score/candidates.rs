@@ -238,7 +238,11 @@ impl<T: Clone> Layer<T> {
                 .filter(|(_, r)| keep(r))
                 .map(|(i, r)| (i as u32, *r.geo())),
         );
-        let recs: Vec<T> = grid.ids().iter().map(|&q| all[q as usize].clone()).collect();
+        let recs: Vec<T> = grid
+            .ids()
+            .iter()
+            .map(|&q| all[q as usize].clone())
+            .collect();
         let at = recs.iter().map(hot).collect();
         Layer { grid, at, recs }
     }
@@ -751,12 +755,19 @@ fn mentor_candidates(
             .grid
             .near_ranges(&pc.geo, pc.max_travel_km, &mut ranges, keep)
     {
-        let seen = scan(layer, &ranges, pc, |m| m.max_travel_km, cells, |q, mc| {
-            push(
-                q,
-                mentor_rules(pc, mc, cfg, || false, || forbidden(q), true),
-            );
-        });
+        let seen = scan(
+            layer,
+            &ranges,
+            pc,
+            |m| m.max_travel_km,
+            cells,
+            |q, mc| {
+                push(
+                    q,
+                    mentor_rules(pc, mc, cfg, || false, || forbidden(q), true),
+                );
+            },
+        );
         // Everyone not seen in reach is too far (distance is checked first).
         counts[Rule::TooFar as usize] += all - seen;
     } else {
@@ -806,16 +817,21 @@ fn offer_candidates(
                 counts[Rule::KindNotInGoals as usize] += n;
                 continue;
             }
-            let seen = scan(layer, &ranges[k], pc, |_| f64::INFINITY, cells, |q, oc| {
-                match offer_rules(pc, oc, cfg, || false, || forbidden(q), true) {
+            let seen = scan(
+                layer,
+                &ranges[k],
+                pc,
+                |_| f64::INFINITY,
+                cells,
+                |q, oc| match offer_rules(pc, oc, cfg, || false, || forbidden(q), true) {
                     Ok(b) => out.push(Cand {
                         p,
                         q,
                         score: b.total() + continuity(cfg, prev, q),
                     }),
                     Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
-                }
-            });
+                },
+            );
             counts[Rule::TooFar as usize] += n - seen;
         }
     } else {
@@ -858,11 +874,10 @@ fn scan<T: HasGeo>(
             let h = &layer.at[pos];
             let qcs = pc.geo.quarter_chord_sq(&h.xyz);
             let rec = &layer.recs[pos];
-            let far = Geo::beyond(qcs, pc.reach, || {
-                pc.geo.distance_km(rec.geo()) > pc.max_travel_km
-            }) || Geo::beyond(qcs, h.reach, || {
-                rec.geo().distance_km(&pc.geo) > limit(rec)
-            });
+            let far =
+                Geo::beyond(qcs, pc.reach, || {
+                    pc.geo.distance_km(rec.geo()) > pc.max_travel_km
+                }) || Geo::beyond(qcs, h.reach, || rec.geo().distance_km(&pc.geo) > limit(rec));
             if !far {
                 visited += 1;
                 visit(q, rec);
