@@ -68,9 +68,11 @@ pub struct Candidates {
     pub(crate) prev_given: (usize, usize),
     /// Feasible (mentor, offer) pairs left out by `top_k`.
     pub(crate) pruned: (u64, u64),
-    /// With `top_k`: per participant, the best score among the (mentor,
-    /// offer) pairs left out (`i64::MIN` if none), an upper bound on every
-    /// pruned pair's score; empty without `top_k`.
+    /// With `top_k`: per participant, an upper bound on the score of every
+    /// (mentor, offer) pair left out (`i64::MIN` if none): the best score
+    /// among them, or the bound of a pair that was never scored to the end
+    /// because its bound could not reach the `k`-th best; at most the
+    /// `k`-th kept score. Empty without `top_k`.
     pub(crate) cut: (Vec<i64>, Vec<i64>),
     /// The spatial index, kept for pricing pruned pairs.
     pub(crate) index: std::sync::Arc<Index>,
@@ -382,8 +384,9 @@ pub(crate) fn pairs_in_cells(
             p,
             cands.prev_mentor[p as usize],
             Some(cells),
+            None,
         )
-        .0
+        .out
     } else {
         offer_candidates(
             inst,
@@ -392,8 +395,9 @@ pub(crate) fn pairs_in_cells(
             p,
             cands.prev_offer[p as usize],
             Some(cells),
+            None,
         )
-        .0
+        .out
     }
 }
 
@@ -416,8 +420,9 @@ pub(crate) fn all_mentor_pairs(
         p,
         cands.prev_mentor[p as usize],
         None,
+        None,
     )
-    .0;
+    .out;
     list.sort_unstable_by_key(|c| c.q);
     list
 }
@@ -436,8 +441,9 @@ pub(crate) fn all_offer_pairs(
         p,
         cands.prev_offer[p as usize],
         None,
+        None,
     )
-    .0;
+    .out;
     list.sort_unstable_by_key(|c| c.q);
     list
 }
@@ -571,14 +577,15 @@ impl Candidates {
                         ),
                     );
                 }
-                let (mut mc, mr) =
-                    mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize], None);
-                let (mut oc, or) =
-                    offer_candidates(inst, cfg, &index, p, prev_offer[p as usize], None);
+                let m =
+                    mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize], None, keep);
+                let o = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize], None, keep);
+                let (mut mc, mr, mut oc, or) = (m.out, m.counts, o.out, o.counts);
                 let (mut mcut, mut ocut) = (i64::MIN, i64::MIN);
                 if let Some(k) = keep {
-                    mcut = keep_best(&mut mc, k);
-                    ocut = keep_best(&mut oc, k);
+                    // Pairs left unscored are bounded, and were never among the best.
+                    mcut = keep_best(&mut mc, k).max(m.skipped);
+                    ocut = keep_best(&mut oc, k).max(o.skipped);
                 } else {
                     mc.sort_unstable_by_key(|c| c.q);
                     oc.sort_unstable_by_key(|c| c.q);
@@ -722,6 +729,72 @@ impl Candidates {
     }
 }
 
+/// What one participant's pass finds on one side.
+struct Found {
+    p: u32,
+    /// The provider of the previous run, for the continuity bonus.
+    prev: Option<u32>,
+    out: Vec<Cand>,
+    counts: RuleCounts,
+    best: Best,
+    /// The largest upper bound on the score of a feasible pair left
+    /// unscored because it could not be among the best `k` (`i64::MIN`
+    /// if none).
+    skipped: i64,
+}
+
+impl Found {
+    fn new(p: u32, prev: Option<u32>, top: Option<usize>) -> Self {
+        Found {
+            p,
+            prev,
+            out: Vec::new(),
+            counts: [0; Rule::COUNT],
+            best: Best::new(top),
+            skipped: i64::MIN,
+        }
+    }
+
+    /// Take the rule check of the pair with provider `q`: count the first
+    /// broken rule, or score the pair. The distance criterion comes last:
+    /// with a `k`, a pair whose score with the distance bounded from
+    /// `lower_km` cannot reach the `k`-th best so far is only bounded (in
+    /// `skipped`); otherwise `exact_km` gives the distance.
+    fn take(
+        &mut self,
+        cfg: &Config,
+        q: u32,
+        checked: std::result::Result<(Breakdown, f64), u16>,
+        lower_km: f64,
+        exact_km: impl FnOnce() -> f64,
+    ) {
+        match checked {
+            Err(mask) => self.counts[mask.trailing_zeros() as usize] += 1,
+            Ok((b, limit)) => {
+                let rest = b.total() + continuity(cfg, self.prev, q);
+                if let Some(t) = self.best.threshold() {
+                    let bound = rest + distance_credit(cfg, lower_km, limit);
+                    if bound < t {
+                        self.skipped = self.skipped.max(bound);
+                        return;
+                    }
+                }
+                let score = rest + distance_credit(cfg, exact_km(), limit);
+                self.best.push(score);
+                self.out.push(Cand {
+                    p: self.p,
+                    q,
+                    score,
+                });
+            }
+        }
+    }
+}
+
+/// One participant's mentors: the feasible pairs (with `top`, at least the
+/// best `top`, but pairs that cannot be among them may be left out, and
+/// bounded in `skipped`), in no particular order, and per rule the mentors
+/// it removed.
 fn mentor_candidates(
     inst: &Instance,
     cfg: &Config,
@@ -729,24 +802,16 @@ fn mentor_candidates(
     p: u32,
     prev: Option<u32>,
     cells: Option<&CellFilter<'_>>,
-) -> (Vec<Cand>, RuleCounts) {
-    let mut counts = [0; Rule::COUNT];
-    let mut out = Vec::new();
+    top: Option<usize>,
+) -> Found {
+    let mut found = Found::new(p, prev, top);
     let pc = &inst.participants[p as usize];
-    if !pc.seeks_mentor {
-        counts[Rule::NotSeekingMentor as usize] = inst.mentors.len() as u32;
-        return (out, counts);
-    }
     let all = inst.mentors.len() as u32;
+    if !pc.seeks_mentor {
+        found.counts[Rule::NotSeekingMentor as usize] = all;
+        return found;
+    }
     let forbidden = |m: u32| inst.forbidden_mentor.contains(p, m);
-    let mut push = |q: u32, r: std::result::Result<Breakdown, u16>| match r {
-        Ok(b) => out.push(Cand {
-            p,
-            q,
-            score: b.total() + continuity(cfg, prev, q),
-        }),
-        Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
-    };
     let layer = &index.mentors;
     let mut ranges = Vec::new();
     let keep = |c: usize| cells.is_none_or(|f| f.minima[0][c] < f.bound);
@@ -761,23 +826,30 @@ fn mentor_candidates(
             pc,
             |m| m.max_travel_km,
             cells,
-            |q, mc| {
-                push(
-                    q,
-                    mentor_rules(pc, mc, cfg, || false, || forbidden(q), true),
-                );
+            |q, mc, qcs| {
+                let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q), true);
+                found.take(cfg, q, checked, distance_lower_bound(qcs), || {
+                    pc.geo.distance_km(&mc.geo)
+                });
             },
         );
         // Everyone not seen in reach is too far (distance is checked first).
-        counts[Rule::TooFar as usize] += all - seen;
+        found.counts[Rule::TooFar as usize] += all - seen;
     } else {
         for m in (0..all).filter(|&m| priced(cells, m)) {
-            push(m, evaluate_mentor(inst, cfg, p, m, true));
+            let mc = &inst.mentors[m as usize];
+            let far = || {
+                pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
+                    || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach)
+            };
+            let checked = mentor_rules(pc, mc, cfg, far, || forbidden(m), true);
+            found.take(cfg, m, checked, 0.0, || pc.geo.distance_km(&mc.geo));
         }
     }
-    (out, counts)
+    found
 }
 
+/// One participant's offers, as [`mentor_candidates`].
 fn offer_candidates(
     inst: &Instance,
     cfg: &Config,
@@ -785,13 +857,13 @@ fn offer_candidates(
     p: u32,
     prev: Option<u32>,
     cells: Option<&CellFilter<'_>>,
-) -> (Vec<Cand>, RuleCounts) {
-    let mut counts = [0; Rule::COUNT];
-    let mut out = Vec::new();
+    top: Option<usize>,
+) -> Found {
+    let mut found = Found::new(p, prev, top);
     let pc = &inst.participants[p as usize];
     if pc.goals == 0 {
-        counts[Rule::KindNotInGoals as usize] = inst.offers.len() as u32;
-        return (out, counts);
+        found.counts[Rule::KindNotInGoals as usize] = inst.offers.len() as u32;
+        return found;
     }
     let forbidden = |o: u32| inst.forbidden_offer.contains(p, o);
     let mut ranges: [Vec<(u32, u32)>; 4] = Default::default();
@@ -814,7 +886,7 @@ fn offer_candidates(
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
-                counts[Rule::KindNotInGoals as usize] += n;
+                found.counts[Rule::KindNotInGoals as usize] += n;
                 continue;
             }
             let seen = scan(
@@ -823,30 +895,24 @@ fn offer_candidates(
                 pc,
                 |_| f64::INFINITY,
                 cells,
-                |q, oc| match offer_rules(pc, oc, cfg, || false, || forbidden(q), true) {
-                    Ok(b) => out.push(Cand {
-                        p,
-                        q,
-                        score: b.total() + continuity(cfg, prev, q),
-                    }),
-                    Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
+                |q, oc, qcs| {
+                    let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q), true);
+                    found.take(cfg, q, checked, distance_lower_bound(qcs), || {
+                        pc.geo.distance_km(&oc.geo)
+                    });
                 },
             );
-            counts[Rule::TooFar as usize] += n - seen;
+            found.counts[Rule::TooFar as usize] += n - seen;
         }
     } else {
         for o in (0..inst.offers.len() as u32).filter(|&o| priced(cells, o)) {
-            match evaluate_offer(inst, cfg, p, o, true) {
-                Ok(b) => out.push(Cand {
-                    p,
-                    q: o,
-                    score: b.total() + continuity(cfg, prev, o),
-                }),
-                Err(mask) => counts[mask.trailing_zeros() as usize] += 1,
-            }
+            let oc = &inst.offers[o as usize];
+            let far = || pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach);
+            let checked = offer_rules(pc, oc, cfg, far, || forbidden(o), true);
+            found.take(cfg, o, checked, 0.0, || pc.geo.distance_km(&oc.geo));
         }
     }
-    (out, counts)
+    found
 }
 
 /// Walk `ranges` of `layer` for participant `pc`: providers the pricing
@@ -861,7 +927,7 @@ fn scan<T: HasGeo>(
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
     cells: Option<&CellFilter<'_>>,
-    mut visit: impl FnMut(u32, &T),
+    mut visit: impl FnMut(u32, &T, f64),
 ) -> u32 {
     let ids = layer.grid.ids();
     let mut visited = 0;
@@ -880,7 +946,7 @@ fn scan<T: HasGeo>(
                 }) || Geo::beyond(qcs, h.reach, || rec.geo().distance_km(&pc.geo) > limit(rec));
             if !far {
                 visited += 1;
-                visit(q, rec);
+                visit(q, rec, qcs);
             }
         }
     }
@@ -995,6 +1061,10 @@ pub(crate) fn evaluate_mentor(
         || inst.forbidden_mentor.contains(p, m),
         first_only,
     )
+    .map(|(mut b, limit)| {
+        b.distance = distance_credit(cfg, pc.geo.distance_km(&mc.geo), limit);
+        b
+    })
 }
 
 /// [`evaluate_mentor`] on the records, with the distance rule and the
@@ -1007,7 +1077,7 @@ fn mentor_rules(
     far: impl FnOnce() -> bool,
     forbidden: impl FnOnce() -> bool,
     first_only: bool,
-) -> std::result::Result<Breakdown, u16> {
+) -> std::result::Result<(Breakdown, f64), u16> {
     let rules = &cfg.rules;
     let mut broken = 0u16;
     macro_rules! fail {
@@ -1044,9 +1114,58 @@ fn mentor_rules(
     if broken != 0 {
         return Err(broken);
     }
-    let d = pc.geo.distance_km(&mc.geo);
     let limit = pc.max_travel_km.min(mc.max_travel_km);
-    Ok(mentor_breakdown(pc, mc, cfg, shared, d, limit, common))
+    Ok((mentor_breakdown(pc, mc, cfg, shared, common), limit))
+}
+
+/// The distance criterion of a pair `d_km` apart, `limit_km` the radius
+/// that counts.
+fn distance_credit(cfg: &Config, d_km: f64, limit_km: f64) -> i64 {
+    i64::from(cfg.weights.distance) * permille_distance(d_km, limit_km)
+}
+
+/// A lower bound on the distance in km of two points whose
+/// [`Geo::quarter_chord_sq`] is `qcs`: the arc is at least the chord
+/// (`2R·asin x ≥ 2R·x`), less a relative hair for rounding.
+fn distance_lower_bound(qcs: f64) -> f64 {
+    2.0 * crate::model::EARTH_RADIUS_KM * qcs.sqrt() * (1.0 - 1e-9)
+}
+
+/// The `k` best scores seen so far, to tell when a pair can no longer be
+/// among a participant's best `k` (and need not be scored to the end).
+struct Best {
+    k: usize,
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<i64>>,
+}
+
+impl Best {
+    fn new(k: Option<usize>) -> Self {
+        Best {
+            k: k.unwrap_or(0),
+            heap: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    /// The `k`-th best score so far, once there are `k` (never without a `k`).
+    fn threshold(&self) -> Option<i64> {
+        if self.k > 0 && self.heap.len() == self.k {
+            self.heap.peek().map(|r| r.0)
+        } else {
+            None
+        }
+    }
+
+    fn push(&mut self, score: i64) {
+        if self.k == 0 {
+            return;
+        }
+        if self.heap.len() < self.k {
+            self.heap.push(std::cmp::Reverse(score));
+        } else if self.threshold().is_some_and(|t| score > t) {
+            self.heap.pop();
+            self.heap.push(std::cmp::Reverse(score));
+        }
+    }
 }
 
 fn mentor_breakdown(
@@ -1054,8 +1173,6 @@ fn mentor_breakdown(
     mc: &MentC,
     cfg: &Config,
     shared: Option<u8>,
-    d: f64,
-    limit: f64,
     common: u32,
 ) -> Breakdown {
     let w = &cfg.weights;
@@ -1077,7 +1194,6 @@ fn mentor_breakdown(
     };
     // A2 (rank 1) → 0, native (rank 6) → 1000.
     let language = shared.map_or(0, |r| i64::from(r.saturating_sub(1)) * 200);
-    let distance = permille_distance(d, limit);
     let sat = w.time_saturation_minutes;
     let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
     let waiting = waiting_permille(pc, cfg);
@@ -1085,7 +1201,7 @@ fn mentor_breakdown(
         skills: i64::from(w.skills) * skills,
         sector: i64::from(w.sector) * sector,
         language: i64::from(w.language) * language,
-        distance: i64::from(w.distance) * distance,
+        distance: 0,
         time: i64::from(w.time) * time,
         waiting: i64::from(w.waiting) * waiting,
         continuity: 0,
@@ -1110,6 +1226,10 @@ pub(crate) fn evaluate_offer(
         || inst.forbidden_offer.contains(p, o),
         first_only,
     )
+    .map(|(mut b, limit)| {
+        b.distance = distance_credit(cfg, pc.geo.distance_km(&oc.geo), limit);
+        b
+    })
 }
 
 /// [`evaluate_offer`] on the records, as [`mentor_rules`].
@@ -1120,7 +1240,7 @@ fn offer_rules(
     far: impl FnOnce() -> bool,
     forbidden: impl FnOnce() -> bool,
     first_only: bool,
-) -> std::result::Result<Breakdown, u16> {
+) -> std::result::Result<(Breakdown, f64), u16> {
     let rules = &cfg.rules;
     let mut broken = 0u16;
     macro_rules! fail {
@@ -1157,8 +1277,10 @@ fn offer_rules(
     if broken != 0 {
         return Err(broken);
     }
-    let d = pc.geo.distance_km(&oc.geo);
-    Ok(offer_breakdown(pc, oc, cfg, lang_fit, skill_fit, d))
+    Ok((
+        offer_breakdown(pc, oc, cfg, lang_fit, skill_fit),
+        pc.max_travel_km,
+    ))
 }
 
 fn offer_breakdown(
@@ -1167,7 +1289,6 @@ fn offer_breakdown(
     cfg: &Config,
     lang_fit: i64,
     skill_fit: i64,
-    d: f64,
 ) -> Breakdown {
     let w = &cfg.weights;
     let sector = match oc.sector {
@@ -1184,7 +1305,7 @@ fn offer_breakdown(
         skills: i64::from(w.skills) * skill_fit,
         sector: i64::from(w.sector) * sector,
         language: i64::from(w.language) * lang_fit,
-        distance: i64::from(w.distance) * permille_distance(d, pc.max_travel_km),
+        distance: 0,
         time: i64::from(w.time) * time,
         waiting: i64::from(w.waiting) * waiting_permille(pc, cfg),
         continuity: 0,
@@ -1203,18 +1324,11 @@ pub(crate) fn rules_of(mask: u16) -> Vec<Rule> {
 pub(crate) fn mentor_breakdown_any(inst: &Instance, cfg: &Config, p: u32, m: u32) -> Breakdown {
     let pc = &inst.participants[p as usize];
     let mc = &inst.mentors[m as usize];
-    let d = pc.geo.distance_km(&mc.geo);
     let limit = pc.max_travel_km.min(mc.max_travel_km);
     let common = pc.avail.common_minutes(&mc.avail);
-    mentor_breakdown(
-        pc,
-        mc,
-        cfg,
-        best_shared(&pc.langs, &mc.langs),
-        d,
-        limit,
-        common,
-    )
+    let mut b = mentor_breakdown(pc, mc, cfg, best_shared(&pc.langs, &mc.langs), common);
+    b.distance = distance_credit(cfg, pc.geo.distance_km(&mc.geo), limit);
+    b
 }
 
 /// Breakdown of an offer pair regardless of the rules.
@@ -1223,8 +1337,9 @@ pub(crate) fn offer_breakdown_any(inst: &Instance, cfg: &Config, p: u32, o: u32)
     let oc = &inst.offers[o as usize];
     let (_, lang_fit) = requirement_fit(&pc.langs, &oc.req_langs);
     let (_, skill_fit) = requirement_fit(&pc.skills, &oc.req_skills);
-    let d = pc.geo.distance_km(&oc.geo);
-    offer_breakdown(pc, oc, cfg, lang_fit, skill_fit, d)
+    let mut b = offer_breakdown(pc, oc, cfg, lang_fit, skill_fit);
+    b.distance = distance_credit(cfg, pc.geo.distance_km(&oc.geo), pc.max_travel_km);
+    b
 }
 
 #[cfg(test)]
@@ -1301,6 +1416,41 @@ mod tests {
             }
         }
         assert!(far > 0, "the instance exercises the distance rule");
+
+        // With top-k, the kept pairs are the best k (score, then provider),
+        // and the cut lies between the best pruned score and the k-th kept
+        // one, though some pruned pairs were only bounded, never scored.
+        let k = 3;
+        let pruned = Candidates::compute(&inst, &cfg.clone().top_k(k as u32)).expect("computed");
+        let mut bounded_only = 0;
+        for p in 0..inst.participants.len() as u32 {
+            for mentors in [true, false] {
+                let (mut list, _) = brute(mentors, p);
+                list.sort_by_key(|&(q, s)| (std::cmp::Reverse(s), q));
+                let (kept, cut) = if mentors {
+                    (pruned.mentors_of(p), pruned.cut.0[p as usize])
+                } else {
+                    (pruned.offers_of(p), pruned.cut.1[p as usize])
+                };
+                let mut best: Vec<(u32, i64)> = list.iter().take(k).copied().collect();
+                best.sort_unstable();
+                let kept: Vec<(u32, i64)> = kept.iter().map(|c| (c.q, c.score)).collect();
+                assert_eq!(kept, best, "participant {p}, mentors {mentors}");
+                match list.get(k) {
+                    None => assert_eq!(cut, i64::MIN),
+                    Some(&(_, first_out)) => {
+                        assert!(cut >= first_out && cut <= list[k - 1].1, "cut {cut}");
+                    }
+                }
+                let found = if mentors {
+                    mentor_candidates(&inst, &cfg, &pruned.index, p, None, None, Some(k))
+                } else {
+                    offer_candidates(&inst, &cfg, &pruned.index, p, None, None, Some(k))
+                };
+                bounded_only += list.len() - found.out.len();
+            }
+        }
+        assert!(bounded_only > 0, "some pruned pairs were only bounded");
     }
 
     #[test]
