@@ -838,10 +838,7 @@ fn mentor_candidates(
     } else {
         for m in (0..all).filter(|&m| priced(cells, m)) {
             let mc = &inst.mentors[m as usize];
-            let far = || {
-                pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
-                    || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach)
-            };
+            let far = || mentor_too_far(pc, mc);
             let checked = mentor_rules(pc, mc, cfg, far, || forbidden(m), true);
             found.take(cfg, m, checked, 0.0, || pc.geo.distance_km(&mc.geo));
         }
@@ -907,7 +904,7 @@ fn offer_candidates(
     } else {
         for o in (0..inst.offers.len() as u32).filter(|&o| priced(cells, o)) {
             let oc = &inst.offers[o as usize];
-            let far = || pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach);
+            let far = || offer_too_far(pc, oc);
             let checked = offer_rules(pc, oc, cfg, far, || forbidden(o), true);
             found.take(cfg, o, checked, 0.0, || pc.geo.distance_km(&oc.geo));
         }
@@ -1048,16 +1045,11 @@ pub(crate) fn evaluate_mentor(
 ) -> std::result::Result<Breakdown, u16> {
     let pc = &inst.participants[p as usize];
     let mc = &inst.mentors[m as usize];
-    // d > min(both radii) ⟺ d exceeds either; decided without computing d.
-    let far = || {
-        pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
-            || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach)
-    };
     mentor_rules(
         pc,
         mc,
         cfg,
-        far,
+        || mentor_too_far(pc, mc),
         || inst.forbidden_mentor.contains(p, m),
         first_only,
     )
@@ -1065,6 +1057,18 @@ pub(crate) fn evaluate_mentor(
         b.distance = distance_credit(cfg, pc.geo.distance_km(&mc.geo), limit);
         b
     })
+}
+
+/// The mentor distance rule: d > min(both radii) ⟺ d exceeds either;
+/// decided without computing d.
+fn mentor_too_far(pc: &PartC, mc: &MentC) -> bool {
+    pc.geo.farther_than(&mc.geo, pc.max_travel_km, pc.reach)
+        || mc.geo.farther_than(&pc.geo, mc.max_travel_km, mc.reach)
+}
+
+/// The offer distance rule: beyond the participant's radius.
+fn offer_too_far(pc: &PartC, oc: &OfferC) -> bool {
+    pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach)
 }
 
 /// [`evaluate_mentor`] on the records, with the distance rule and the
@@ -1222,7 +1226,7 @@ pub(crate) fn evaluate_offer(
         pc,
         oc,
         cfg,
-        || pc.geo.farther_than(&oc.geo, pc.max_travel_km, pc.reach),
+        || offer_too_far(pc, oc),
         || inst.forbidden_offer.contains(p, o),
         first_only,
     )
