@@ -206,13 +206,18 @@ impl Previous {
 pub(crate) struct Index {
     mentors: Layer<MentC>,
     offers_by_kind: [Layer<OfferC>; 4],
+    /// The CEFR rank the mentors' language sets were built for (see
+    /// [`Hot::langs`]); `None` when the configuration asked for no shared
+    /// language, and the sets are not used.
+    mentor_lang_rank: Option<u8>,
 }
 
 /// One grid of providers with copies of their records in the grid's cell
 /// order, so that a participant's pass reads the providers near it from a
 /// few contiguous ranges instead of from all over the heap. The scan first
-/// tests the distance on `at` alone (32 bytes per provider), then reads the
-/// record of those in reach.
+/// tests the distance and the language buckets on `at` alone (40 bytes
+/// per provider), then reads the record of those in reach that the
+/// buckets do not rule out.
 #[derive(Debug, Clone, Default)]
 struct Layer<T> {
     grid: Grid,
@@ -227,6 +232,21 @@ struct Layer<T> {
 struct Hot {
     xyz: [f64; 3],
     reach: f64,
+    /// Language buckets ([`lang_set`]): for a mentor, the languages spoken
+    /// at [`Index::mentor_lang_rank`] or better; for an offer, the
+    /// languages it requires.
+    langs: u64,
+}
+
+/// Languages as a set of 64 buckets (language id mod 64). Different
+/// languages may share a bucket, so the set can only prove absence: two
+/// sets without a common bucket share no language, and a required bucket
+/// the participant lacks is a required language it does not speak.
+fn lang_set(langs: &[(u32, u8)], min_rank: u8) -> u64 {
+    langs
+        .iter()
+        .filter(|l| l.1 >= min_rank)
+        .fold(0, |set, l| set | 1u64 << (l.0 % 64))
 }
 
 impl<T: Clone> Layer<T> {
@@ -268,7 +288,7 @@ impl HasGeo for OfferC {
 }
 
 impl Index {
-    fn new(inst: &Instance) -> Self {
+    fn new(inst: &Instance, cfg: &Config) -> Self {
         let offers_of = |kind: crate::model::OfferKind| {
             Layer::new(
                 &inst.offers,
@@ -276,9 +296,11 @@ impl Index {
                 |o| Hot {
                     xyz: o.geo.xyz(),
                     reach: f64::INFINITY,
+                    langs: lang_set(&o.req_langs, 0),
                 },
             )
         };
+        let rank = cfg.rules.min_shared_language.map(crate::model::Cefr::rank);
         let [a, b, c, d] = crate::model::OfferKind::ALL;
         Index {
             mentors: Layer::new(
@@ -287,9 +309,11 @@ impl Index {
                 |m| Hot {
                     xyz: m.geo.xyz(),
                     reach: m.reach,
+                    langs: lang_set(&m.langs, rank.unwrap_or(0)),
                 },
             ),
             offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
+            mentor_lang_rank: rank,
         }
     }
 }
@@ -551,7 +575,7 @@ impl Candidates {
         // Report progress about a hundred times, whatever the size.
         let step = (total / 100).max(1);
         let (prev_mentor, prev_offer) = previous.resolve(inst);
-        let index = Index::new(inst);
+        let index = Index::new(inst, cfg);
         let keep = pruning(cfg);
         // Participants are scored in grid-cell order, so that neighbours
         // (who share most providers) are scored one after another and the
@@ -820,12 +844,21 @@ fn mentor_candidates(
             .grid
             .near_ranges(&pc.geo, pc.max_travel_km, &mut ranges, keep)
     {
-        let seen = scan(
+        // Language buckets: a mentor with no bucket in common speaks no
+        // language with the participant at the rank asked for (or at the
+        // lower rank the index was built for, which the configuration's
+        // may only exceed).
+        let buckets = match (cfg.rules.min_shared_language, index.mentor_lang_rank) {
+            (Some(min), Some(built)) if min.rank() >= built => Some(lang_set(&pc.langs, built)),
+            _ => None,
+        };
+        let (seen, no_language) = scan(
             layer,
             &ranges,
             pc,
             |m| m.max_travel_km,
             cells,
+            |set| buckets.is_some_and(|b| b & set == 0),
             |q, mc, qcs| {
                 let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q), true);
                 found.take(cfg, q, checked, distance_lower_bound(qcs), || {
@@ -835,6 +868,7 @@ fn mentor_candidates(
         );
         // Everyone not seen in reach is too far (distance is checked first).
         found.counts[Rule::TooFar as usize] += all - seen;
+        found.counts[Rule::NoSharedLanguage as usize] += no_language;
     } else {
         for m in (0..all).filter(|&m| priced(cells, m)) {
             let mc = &inst.mentors[m as usize];
@@ -880,18 +914,23 @@ fn offer_candidates(
                     })
             });
     if indexed {
+        // Language buckets: an offer requiring a bucket the participant
+        // has no language in requires a language it does not speak.
+        let spoken = lang_set(&pc.langs, 0);
+        let check = cfg.rules.offer_requirements;
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
                 found.counts[Rule::KindNotInGoals as usize] += n;
                 continue;
             }
-            let seen = scan(
+            let (seen, missing) = scan(
                 layer,
                 &ranges[k],
                 pc,
                 |_| f64::INFINITY,
                 cells,
+                |set| check && set & !spoken != 0,
                 |q, oc, qcs| {
                     let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q), true);
                     found.take(cfg, q, checked, distance_lower_bound(qcs), || {
@@ -900,6 +939,7 @@ fn offer_candidates(
                 },
             );
             found.counts[Rule::TooFar as usize] += n - seen;
+            found.counts[Rule::MissingLanguage as usize] += missing;
         }
     } else {
         for o in (0..inst.offers.len() as u32).filter(|&o| priced(cells, o)) {
@@ -915,19 +955,21 @@ fn offer_candidates(
 /// Walk `ranges` of `layer` for participant `pc`: providers the pricing
 /// filter lets through and within both radii (the participant's, and the
 /// provider's own where its `at` reach is finite, `limit` in km) are handed
-/// to `visit`; those beyond a radius are counted as too far in the
-/// returned number, which is how many providers count as seen here (the
-/// rest of the layer is beyond the ranges, hence too far).
+/// to `visit`, unless `rejected` rules them out by their language buckets
+/// (the first rule after the distance). Returns how many providers count
+/// as seen here, in reach (the rest of the layer is beyond the ranges or a
+/// radius, hence too far), and how many of those the buckets ruled out.
 fn scan<T: HasGeo>(
     layer: &Layer<T>,
     ranges: &[(u32, u32)],
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
     cells: Option<&CellFilter<'_>>,
+    rejected: impl Fn(u64) -> bool,
     mut visit: impl FnMut(u32, &T, f64),
-) -> u32 {
+) -> (u32, u32) {
     let ids = layer.grid.ids();
-    let mut visited = 0;
+    let (mut visited, mut bucketed) = (0, 0);
     for &(a, b) in ranges {
         for pos in a as usize..b as usize {
             let q = ids[pos];
@@ -941,13 +983,18 @@ fn scan<T: HasGeo>(
                 Geo::beyond(qcs, pc.reach, || {
                     pc.geo.distance_km(rec.geo()) > pc.max_travel_km
                 }) || Geo::beyond(qcs, h.reach, || rec.geo().distance_km(&pc.geo) > limit(rec));
-            if !far {
-                visited += 1;
+            if far {
+                continue;
+            }
+            visited += 1;
+            if rejected(h.langs) {
+                bucketed += 1;
+            } else {
                 visit(q, rec, qcs);
             }
         }
     }
-    visited
+    (visited, bucketed)
 }
 
 const fn bit(r: Rule) -> u16 {
@@ -1359,6 +1406,16 @@ mod tests {
         assert!(!intersects(&[1, 5], &[2, 6]));
         assert_eq!(best_shared(&[(0, 6), (2, 1)], &[(0, 2), (2, 5)]), Some(2));
         assert_eq!(best_shared(&[(0, 6)], &[(1, 6)]), None);
+    }
+
+    #[test]
+    fn language_buckets_only_prove_absence() {
+        // Ranks below the one asked for are left out of the set.
+        assert_eq!(lang_set(&[(1, 2), (2, 4)], 3), 1 << 2);
+        // Languages 3 and 67 share a bucket: the sets meet although the
+        // languages differ, so a meeting proves nothing; a miss does.
+        assert_ne!(lang_set(&[(3, 6)], 0) & lang_set(&[(67, 6)], 0), 0);
+        assert_eq!(lang_set(&[(3, 6)], 0) & lang_set(&[(4, 6)], 0), 0);
     }
 
     #[test]
