@@ -11,7 +11,8 @@
 //! pairs made, unmatched counts, candidate pair counts and peak memory
 //! (`VmHWM`). One [`Matcher::run_with_candidates`] call is split into
 //! `solve+price` (both sides, with the pricing rounds of `--top-k`) and
-//! `report` by an [`Observer`] that marks the start of the report.
+//! `report` by an [`Observer`] that marks the start of the report; it
+//! also splits each side's time into solving and pricing passes.
 //! With `--repeat R` the table shows the median of R runs per stage (the
 //! counts are the same in every run). `--threads T` runs everything inside
 //! a rayon pool of T threads. Each stage's time is also printed as soon as
@@ -137,6 +138,8 @@ struct Run {
     peaks: [Option<f64>; 5],
     mentor_pairs: usize,
     offer_pairs: usize,
+    /// Per side (mentors, offers): solving, pricing, pricing passes.
+    sides: [(Duration, Duration, u32); 2],
     report: Report,
 }
 
@@ -174,20 +177,84 @@ fn print_stage(k: usize, clocks: &Clocks) {
 /// Marks the moment the engine starts its report (the observer's
 /// `Stage::Report` at 0), with the CPU time and peak memory then, so that
 /// one `run_with_candidates` call is timed as two stages: solving both
-/// sides (with the pricing rounds of `--top-k`), and the report.
+/// sides (with the pricing rounds of `--top-k`), and the report. It also
+/// times each side's solve and each of its pricing passes, and prints
+/// them as they end (the two sides run at the same time, so their times
+/// overlap).
+struct Marks {
+    t0: Instant,
+    inner: Mutex<MarksInner>,
+}
+
 #[derive(Default)]
-struct ReportStart(Mutex<Option<Mark>>);
+struct MarksInner {
+    report: Option<Mark>,
+    /// Per side (mentors, offers): when the current pricing pass started,
+    /// the passes' total time and count, and when the side finished.
+    pass_start: [Option<Instant>; 2],
+    priced: [Duration; 2],
+    passes: [u32; 2],
+    solved: [Option<Duration>; 2],
+}
 
 /// A moment, the process CPU time then, and the peak memory then.
 type Mark = (Instant, Option<Duration>, Option<f64>);
 
-impl Observer for ReportStart {
+impl Marks {
+    fn new() -> Self {
+        Marks {
+            t0: Instant::now(),
+            inner: Mutex::default(),
+        }
+    }
+
+    /// Per side: (solving without pricing, pricing, passes).
+    fn sides(&self) -> [(Duration, Duration, u32); 2] {
+        let m = self.inner.lock().expect("marks");
+        [0, 1].map(|i| {
+            let all = m.solved[i].unwrap_or_default();
+            (all.saturating_sub(m.priced[i]), m.priced[i], m.passes[i])
+        })
+    }
+}
+
+impl Observer for Marks {
     fn progress(&self, stage: Stage, done: u64, _total: u64) {
-        if stage == Stage::Report && done == 0 {
-            let mark = (Instant::now(), cpu_time(), peak_rss_mib());
-            if let Ok(mut m) = self.0.lock() {
-                *m = Some(mark);
+        let now = Instant::now();
+        let Ok(mut m) = self.inner.lock() else {
+            return;
+        };
+        let side = match stage {
+            Stage::SolveMentors | Stage::PriceMentors => 0,
+            Stage::SolveOffers | Stage::PriceOffers => 1,
+            Stage::Report if done == 0 => {
+                m.report = Some((now, cpu_time(), peak_rss_mib()));
+                return;
             }
+            _ => return,
+        };
+        let name = ["mentors", "offers"][side];
+        match (stage, done) {
+            (Stage::PriceMentors | Stage::PriceOffers, 0) => m.pass_start[side] = Some(now),
+            (Stage::PriceMentors | Stage::PriceOffers, _) => {
+                if let Some(s) = m.pass_start[side].take() {
+                    m.priced[side] += now - s;
+                    m.passes[side] += 1;
+                    println!(
+                        "    {name}: pricing pass {} took {:.1} ms",
+                        m.passes[side],
+                        ms(now - s)
+                    );
+                }
+            }
+            (_, 1) => {
+                m.solved[side] = Some(now - self.t0);
+                println!(
+                    "    {name}: solved and priced after {:.1} ms",
+                    ms(now - self.t0)
+                );
+            }
+            _ => {}
         }
     }
 }
@@ -207,16 +274,16 @@ fn run_once(args: &Args) -> Result<Run, mentormatch::Error> {
     let inst = stage(1, &mut clocks, || Instance::new(data))?;
     let cfg = Config::default().top_k(args.top_k);
     let cands = stage(2, &mut clocks, || Candidates::compute(&inst, &cfg))?;
-    let marks = Arc::new(ReportStart::default());
+    let marks = Arc::new(Marks::new());
     let matcher = Matcher::new(cfg.clone()).observer(marks.clone());
-    let (c0, t0) = (cpu_time(), Instant::now());
+    let (c0, t0) = (cpu_time(), marks.t0);
     let report = matcher.run_with_candidates(&inst, &cands)?;
     let (c2, t2, peak2) = (cpu_time(), Instant::now(), peak_rss_mib());
     let (t1, c1, peak1) = marks
-        .0
+        .inner
         .lock()
         .ok()
-        .and_then(|m| *m)
+        .and_then(|m| m.report)
         .unwrap_or((t2, c2, peak2));
     let span =
         |a: Option<Duration>, b: Option<Duration>| b.zip(a).map(|(b, a)| b.saturating_sub(a));
@@ -230,6 +297,7 @@ fn run_once(args: &Args) -> Result<Run, mentormatch::Error> {
         peaks: clocks.peaks,
         mentor_pairs: cands.mentor_pair_count(),
         offer_pairs: cands.offer_pair_count(),
+        sides: marks.sides(),
         report,
     })
 }
@@ -314,6 +382,16 @@ fn run(args: &Args) -> Result<(), mentormatch::Error> {
     println!(
         "  (solve+price: both sides solved, with every pricing round of --top-k; report: explanations, alternatives, fairness)"
     );
+    for (i, name) in ["mentors", "offers"].iter().enumerate() {
+        let solve = median(runs.iter().map(|r| r.sides[i].0).collect());
+        let price = median(runs.iter().map(|r| r.sides[i].1).collect());
+        println!(
+            "  {name:<8} solve {:>10.1} ms, price {:>10.1} ms ({} pricing passes; the sides run at the same time)",
+            ms(solve),
+            ms(price),
+            last.sides[i].2
+        );
+    }
     println!();
     println!(
         "candidate pairs: {} mentor, {} offer ({:.1} and {:.1} per participant)",

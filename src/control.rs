@@ -20,6 +20,14 @@ pub enum Stage {
     SolveMentors,
     /// Solving the offer side.
     SolveOffers,
+    /// One pricing pass over the mentor side's pruned pairs (with
+    /// [`Config::top_k`](crate::Config::top_k)), inside
+    /// [`Stage::SolveMentors`]: reported `0 of 1` when a pass starts and
+    /// `1 of 1` when it ends, once per pass.
+    PriceMentors,
+    /// One pricing pass over the offer side's pruned pairs, as
+    /// [`Stage::PriceMentors`].
+    PriceOffers,
     /// Building the report.
     Report,
 }
@@ -30,6 +38,8 @@ impl fmt::Display for Stage {
             Stage::Candidates => "candidates",
             Stage::SolveMentors => "solve mentors",
             Stage::SolveOffers => "solve offers",
+            Stage::PriceMentors => "price mentors",
+            Stage::PriceOffers => "price offers",
             Stage::Report => "report",
         })
     }
@@ -61,7 +71,7 @@ impl fmt::Display for Stage {
 pub trait Observer: Send + Sync {
     /// `done` of `total` units of `stage` are finished (participants for
     /// [`Stage::Candidates`], 0 or 1 for the others). Each stage ends with
-    /// `done == total`.
+    /// `done == total`; the pricing stages start and end once per pass.
     fn progress(&self, stage: Stage, done: u64, total: u64);
 }
 

@@ -297,6 +297,7 @@ impl Matcher {
                     &inst.pinned_mentor,
                     pinned_min_m,
                     stop,
+                    (ctl, Stage::PriceMentors),
                 )
                 .map_err(in_stage(Stage::SolveMentors));
                 ctl.progress(Stage::SolveMentors, 1, 1);
@@ -313,6 +314,7 @@ impl Matcher {
                     &inst.pinned_offer,
                     pinned_min_o,
                     stop,
+                    (ctl, Stage::PriceOffers),
                 )
                 .map_err(in_stage(Stage::SolveOffers));
                 ctl.progress(Stage::SolveOffers, 1, 1);
@@ -708,6 +710,7 @@ fn solve_side(
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
     objective: MatchObjective,
+    min_offset: i64,
     stop: assign::Stop<'_>,
 ) -> Result<SideResult> {
     let mut assigned = vec![None; n];
@@ -763,7 +766,7 @@ fn solve_side(
             MatchObjective::Egalitarian => Objective::Egalitarian,
             _ => Objective::MaxCardinality,
         };
-        let mut a: assign::Assignment = prob.solve_until(obj, stop)?;
+        let mut a: assign::Assignment = prob.solve_at_least(obj, min_offset, stop)?;
         if objective == MatchObjective::Egalitarian {
             // The worst-off matched participant may be a pinned one, whatever
             // the solver does. Then any maximum matching whose free pairs all
@@ -846,6 +849,7 @@ fn solve_priced(
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
     stop: assign::Stop<'_>,
+    (ctl, price_stage): (&Control, Stage),
 ) -> Result<(SideResult, Pricing, Option<Csr>)> {
     let n = inst.participants.len();
     let objective = cfg.objective;
@@ -855,7 +859,7 @@ fn solve_priced(
         (&cands.offer, &cands.offer_start, cands.pruned.1)
     };
     if score::pruning(cfg).is_none() || pruned == 0 {
-        let res = solve_side(n, caps, list, start, pinned, pinned_min, objective, stop)?;
+        let res = solve_side(n, caps, list, start, pinned, pinned_min, objective, 0, stop)?;
         let pricing = Pricing {
             rounds: 1,
             proven: true,
@@ -875,6 +879,8 @@ fn solve_priced(
         ..Pricing::default()
     };
     let k = score::pruning(cfg).unwrap_or(1).max(1);
+    let cut = if mentors { &cands.cut.0 } else { &cands.cut.1 };
+    let b_all = whole_graph_offset(caps, pinned, list, start, cut);
     let (mut list, mut start) = (list.clone(), start.clone());
     // What the last pass priced against, for incremental passes.
     let mut last: Option<LastPass> = None;
@@ -884,7 +890,9 @@ fn solve_priced(
                 stage: "solve".to_owned(),
             });
         }
-        let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective, stop)?;
+        let res = solve_side(
+            n, caps, &list, &start, pinned, pinned_min, objective, b_all, stop,
+        )?;
         pricing.rounds += 1;
         let proof = res
             .proof
@@ -903,9 +911,9 @@ fn solve_priced(
         };
         // The smallest dual per grid cell: a cell whose smallest `v` is at
         // least `cut + B − u` holds no pair of `p` that could enter.
+        ctl.progress(price_stage, 0, 1);
         let values: Vec<i64> = (0..caps.len() as u32).map(v_of).collect();
         let minima = score::cell_minima(cands, mentors, &values);
-        let cut = if mentors { &cands.cut.0 } else { &cands.cut.1 };
         let u_of = |p: usize| {
             let l = proof.left_of[p];
             if l == u32::MAX {
@@ -999,6 +1007,7 @@ fn solve_priced(
             })
             .collect();
         let entering: usize = priced.iter().map(|x| x.0.len()).sum();
+        ctl.progress(price_stage, 1, 1);
         if entering == 0 {
             let max_w = priced.iter().map(|x| x.1).max().unwrap_or(0);
             let k = a.matched() as i128;
@@ -1010,7 +1019,9 @@ fn solve_priced(
             // The offset is too small for the whole graph: solve over every pair.
             let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
             let (list, start) = csr(full);
-            let res = solve_side(n, caps, &list, &start, pinned, pinned_min, objective, stop)?;
+            let res = solve_side(
+                n, caps, &list, &start, pinned, pinned_min, objective, b_all, stop,
+            )?;
             pricing.rounds += 1;
             pricing.entered = list.len() as u64 - (cands_len(mentors, cands) as u64);
             pricing.proven = true;
@@ -1035,6 +1046,44 @@ fn solve_priced(
             .collect();
         (list, start) = csr(merged);
     }
+}
+
+/// An offset `B` for the whole feasible graph of one side: `2·M·K + 1`,
+/// with `M` a bound on every feasible pair's score (kept scores and each
+/// participant's cut; scores are never negative) and `K` a bound on the
+/// number of pairs (unpinned participants with a candidate, and the
+/// places left after pinning). Each restricted solve is a subgraph, whose
+/// own `2·M·K + 1` is no larger, so every pricing round works at this one
+/// offset: the duals of successive rounds compare, and the incremental
+/// passes apply. 0 (the solver's own) if it exceeds `2^60 + 1`.
+fn whole_graph_offset(
+    caps: &[u32],
+    pinned: &[(u32, u32)],
+    list: &[Cand],
+    start: &[usize],
+    cut: &[i64],
+) -> i64 {
+    let mut is_pinned = vec![false; start.len().saturating_sub(1)];
+    let mut places: u64 = caps.iter().map(|&c| u64::from(c)).sum();
+    for &(p, _) in pinned {
+        is_pinned[p as usize] = true;
+        places = places.saturating_sub(1);
+    }
+    let mut m = 0i64;
+    let mut lefts = 0u64;
+    for (p, w) in start.windows(2).enumerate() {
+        let kept = &list[w[0]..w[1]];
+        m = kept.iter().map(|c| c.score).fold(m.max(cut[p]), i64::max);
+        if !is_pinned[p] && !kept.is_empty() {
+            lefts += 1;
+        }
+    }
+    let b = 2 * i128::from(m) * i128::from(lefts.min(places)) + 1;
+    // The solver's own offsets stay within 2^60 + 1; so does this one.
+    if b > (1i128 << 60) + 1 {
+        return 0;
+    }
+    i64::try_from(b).unwrap_or(0)
 }
 
 /// The duals one pricing pass used, and who had positive pairs left out.

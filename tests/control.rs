@@ -124,6 +124,43 @@ fn cancelling_during_the_solve_stops_inside_it() {
 }
 
 #[test]
+fn pricing_passes_are_reported_inside_their_side() {
+    let inst = Instance::new(
+        mentormatch::synth::National::new()
+            .participants(1500)
+            .build(),
+    )
+    .unwrap();
+    let log = Arc::new(Log::default());
+    let report = Matcher::new(Config::default().top_k(1))
+        .observer(log.clone())
+        .run(&inst)
+        .unwrap();
+    assert!(report.summary.pruned_pairs > 0);
+    let events = log.events.lock().unwrap();
+    for (solve, price) in [
+        (Stage::SolveMentors, Stage::PriceMentors),
+        (Stage::SolveOffers, Stage::PriceOffers),
+    ] {
+        let side: Vec<(Stage, u64)> = events
+            .iter()
+            .filter(|e| e.0 == solve || e.0 == price)
+            .map(|e| (e.0, e.1))
+            .collect();
+        // The solve starts, then each pass starts and ends, then the solve ends.
+        assert_eq!(side.first(), Some(&(solve, 0)));
+        assert_eq!(side.last(), Some(&(solve, 1)));
+        let passes = &side[1..side.len() - 1];
+        assert!(!passes.is_empty(), "{price}: no pricing pass reported");
+        for pair in passes.chunks(2) {
+            assert_eq!(pair, [(price, 0), (price, 1)]);
+        }
+        // One pass per solve of this side (the summary counts the side with more).
+        assert!(passes.len() / 2 <= report.summary.pricing_rounds as usize);
+    }
+}
+
+#[test]
 fn an_untripped_token_changes_nothing() {
     let data = common::load("letzwork-luxembourg.json");
     let inst = Instance::new(data).unwrap();

@@ -27,15 +27,21 @@ fn stopped() -> crate::Error {
     }
 }
 
-pub(crate) fn solve(p: &Problem, objective: Objective, stop: Stop<'_>) -> Result<Assignment> {
+/// Solve `p`; for `MaxCardinality` the offset is at least `min_offset`.
+pub(crate) fn solve(
+    p: &Problem,
+    objective: Objective,
+    min_offset: i64,
+    stop: Stop<'_>,
+) -> Result<Assignment> {
     if let Storage::Dense(w) = &p.storage
         && objective == Objective::MaxCardinality
         && p.capacities.iter().all(|&c| c == 1)
     {
         let a = match w {
-            Dense::Short(w) => solve_dense(p, w),
-            Dense::Narrow(w) => solve_dense(p, w),
-            Dense::Wide(w) => solve_dense(p, w),
+            Dense::Short(w) => solve_dense(p, w, min_offset),
+            Dense::Narrow(w) => solve_dense(p, w, min_offset),
+            Dense::Wide(w) => solve_dense(p, w, min_offset),
         };
         if let Some(a) = a {
             return Ok(a);
@@ -44,7 +50,9 @@ pub(crate) fn solve(p: &Problem, objective: Objective, stop: Stop<'_>) -> Result
     let g = Graph::from_problem(p)?;
     match objective {
         Objective::MaxWeight => solve_sparse(p, &g, objective, 0, None, stop),
-        Objective::MaxCardinality => solve_max_cardinality(p, &g, objective, None, stop),
+        Objective::MaxCardinality => {
+            solve_max_cardinality(p, &g, objective, min_offset, None, stop)
+        }
         Objective::Egalitarian => solve_egalitarian(p, &g, stop),
     }
 }
@@ -113,10 +121,11 @@ fn solve_max_cardinality(
     p: &Problem,
     g: &Graph,
     objective: Objective,
+    min_offset: i64,
     extra: Option<(Option<i64>, Cover, Cover)>,
     stop: Stop<'_>,
 ) -> Result<Assignment> {
-    let b = big_offset(g);
+    let b = big_offset(g).max(min_offset);
     let sol = super::components::solve(g, Mode::MaxCardinality(b), stop).ok_or_else(stopped)?;
     Ok(finish(p, g, objective, b, sol, extra))
 }
@@ -163,6 +172,7 @@ fn solve_egalitarian(p: &Problem, g: &Graph, stop: Stop<'_>) -> Result<Assignmen
         p,
         &sub,
         Objective::Egalitarian,
+        0,
         Some((Some(t), cover_all, cover_above)),
         stop,
     )?;
@@ -175,7 +185,7 @@ fn solve_egalitarian(p: &Problem, g: &Graph, stop: Stop<'_>) -> Result<Assignmen
 /// Complete matrix, unit capacities, `MaxCardinality`: Jonker–Volgenant on
 /// the matrix (transposed when it has more rows than columns). Every row
 /// (column) is assigned, so the offset can be added to that side's duals.
-fn solve_dense<T: Cell>(p: &Problem, w: &[T]) -> Option<Assignment> {
+fn solve_dense<T: Cell>(p: &Problem, w: &[T], min_offset: i64) -> Option<Assignment> {
     let (rows, cols) = (p.n_left, p.n_right());
     let k = rows.min(cols);
     let m = w.iter().map(|x| x.val().abs()).max().unwrap_or(0);
@@ -215,7 +225,7 @@ fn solve_dense<T: Cell>(p: &Problem, w: &[T]) -> Option<Assignment> {
         }
     }
     let need = full.iter().map(|&x| -i128::from(x)).max().unwrap_or(0);
-    let b = i64::try_from(b_min.max(need)).ok()?;
+    let b = i64::try_from(b_min.max(need).max(i128::from(min_offset))).ok()?;
     for x in full.iter_mut() {
         *x = x.checked_add(b)?;
     }
