@@ -710,7 +710,7 @@ fn solve_side(
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
     objective: MatchObjective,
-    min_offset: i64,
+    (min_offset, warm): (i64, Option<&PrevSolve>),
     stop: assign::Stop<'_>,
 ) -> Result<SideResult> {
     let mut assigned = vec![None; n];
@@ -766,7 +766,24 @@ fn solve_side(
             MatchObjective::Egalitarian => Objective::Egalitarian,
             _ => Objective::MaxCardinality,
         };
-        let mut a: assign::Assignment = prob.solve_at_least(obj, min_offset, stop)?;
+        // The previous round's solution, in this round's vertices (the
+        // same providers; participants new to the graph start free at 0).
+        let warm = warm.map(|w| assign::Warm {
+            offset: w.offset,
+            sol: assign::Solution {
+                right_of: lefts
+                    .iter()
+                    .map(|&p| match w.assigned[p as usize] {
+                        u32::MAX => u32::MAX,
+                        q => rop[q as usize],
+                    })
+                    .collect(),
+                u: lefts.iter().map(|&p| w.u[p as usize]).collect(),
+                v: providers.iter().map(|&q| w.v[q as usize]).collect(),
+            },
+        });
+        let mut a: assign::Assignment =
+            prob.solve_at_least(obj, min_offset, warm.as_ref(), stop)?;
         if objective == MatchObjective::Egalitarian {
             // The worst-off matched participant may be a pinned one, whatever
             // the solver does. Then any maximum matching whose free pairs all
@@ -859,7 +876,17 @@ fn solve_priced(
         (&cands.offer, &cands.offer_start, cands.pruned.1)
     };
     if score::pruning(cfg).is_none() || pruned == 0 {
-        let res = solve_side(n, caps, list, start, pinned, pinned_min, objective, 0, stop)?;
+        let res = solve_side(
+            n,
+            caps,
+            list,
+            start,
+            pinned,
+            pinned_min,
+            objective,
+            (0, None),
+            stop,
+        )?;
         let pricing = Pricing {
             rounds: 1,
             proven: true,
@@ -884,6 +911,8 @@ fn solve_priced(
     let (mut list, mut start) = (list.clone(), start.clone());
     // What the last pass priced against, for incremental passes.
     let mut last: Option<LastPass> = None;
+    // The last solve, to start the next one from.
+    let mut prev: Option<PrevSolve> = None;
     loop {
         if stop.requested() {
             return Err(crate::Error::Cancelled {
@@ -891,7 +920,15 @@ fn solve_priced(
             });
         }
         let res = solve_side(
-            n, caps, &list, &start, pinned, pinned_min, objective, b_all, stop,
+            n,
+            caps,
+            &list,
+            &start,
+            pinned,
+            pinned_min,
+            objective,
+            (b_all, prev.as_ref()),
+            stop,
         )?;
         pricing.rounds += 1;
         let proof = res
@@ -1020,7 +1057,15 @@ fn solve_priced(
             let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
             let (list, start) = csr(full);
             let res = solve_side(
-                n, caps, &list, &start, pinned, pinned_min, objective, b_all, stop,
+                n,
+                caps,
+                &list,
+                &start,
+                pinned,
+                pinned_min,
+                objective,
+                (b_all, None),
+                stop,
             )?;
             pricing.rounds += 1;
             pricing.entered = list.len() as u64 - (cands_len(mentors, cands) as u64);
@@ -1028,6 +1073,12 @@ fn solve_priced(
             return Ok((res, pricing, Some((list, start))));
         }
         pricing.entered += entering as u64;
+        prev = Some(PrevSolve {
+            offset,
+            assigned: res.assigned.iter().map(|q| q.unwrap_or(u32::MAX)).collect(),
+            u: us.clone(),
+            v: values.clone(),
+        });
         last = Some(LastPass {
             offset,
             values,
@@ -1084,6 +1135,19 @@ fn whole_graph_offset(
         return 0;
     }
     i64::try_from(b).unwrap_or(0)
+}
+
+/// One side's solution of the last round, by participant and provider:
+/// the next round (a supergraph: the same pairs and those that entered)
+/// starts from it instead of from scratch.
+struct PrevSolve {
+    offset: i64,
+    /// Per participant: the provider, or `u32::MAX`.
+    assigned: Vec<u32>,
+    /// Per participant: `u` (0 outside the graph).
+    u: Vec<i64>,
+    /// Per provider: `v` (`i64::MAX` without room, never read).
+    v: Vec<i64>,
 }
 
 /// The duals one pricing pass used, and who had positive pairs left out.

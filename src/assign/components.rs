@@ -76,9 +76,12 @@ fn solve_offset(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> {
 /// Otherwise the offset solve runs. Inserted from the right
 /// ([`mirror`]), both solves cost about the same, so the offset solve runs
 /// at once.
-fn max_cardinality(g: &Graph, b: i64, stop: Stop<'_>) -> Option<Solution> {
+fn max_cardinality(g: &Graph, b: i64, warm: Option<&Solution>, stop: Stop<'_>) -> Option<Solution> {
     if right_is_scarce(g) {
-        return mirror::solve(g, b, stop);
+        return match warm {
+            Some(w) => mirror::resolve(g, b, w, stop),
+            None => mirror::solve(g, b, stop),
+        };
     }
     let sol = ssp::solve(g, 0, stop)?;
     let m = CardMatching::from_assignment(g, sol.right_of);
@@ -99,16 +102,24 @@ fn max_cardinality(g: &Graph, b: i64, stop: Stop<'_>) -> Option<Solution> {
     })
 }
 
-fn solve_one(g: &Graph, mode: Mode, stop: Stop<'_>) -> Option<Solution> {
+fn solve_one(g: &Graph, mode: Mode, warm: Option<&Solution>, stop: Stop<'_>) -> Option<Solution> {
     match mode {
         Mode::Offset(offset) => solve_offset(g, offset, stop),
-        Mode::MaxCardinality(b) => max_cardinality(g, b, stop),
+        Mode::MaxCardinality(b) => max_cardinality(g, b, warm, stop),
     }
 }
 
 /// Solve every component of `g` and stitch the results; `None` if `stop`
-/// asked to stop.
-pub(crate) fn solve(g: &Graph, mode: Mode, stop: Stop<'_>) -> Option<Solution> {
+/// asked to stop. With `warm` (an optimal solution of a subgraph of `g`
+/// with the same vertices, at the same offset), a component whose right
+/// side is scarce is re-solved from it ([`mirror::resolve`]); the others
+/// are solved afresh.
+pub(crate) fn solve(
+    g: &Graph,
+    mode: Mode,
+    warm: Option<&Solution>,
+    stop: Stop<'_>,
+) -> Option<Solution> {
     let n_left = g.n_left;
     let n = n_left + g.n_right();
     let mut parent: Vec<u32> = (0..n as u32).collect();
@@ -137,7 +148,7 @@ pub(crate) fn solve(g: &Graph, mode: Mode, stop: Stop<'_>) -> Option<Solution> {
         }
     }
     if n_comp <= 1 {
-        return solve_one(g, mode, stop);
+        return solve_one(g, mode, warm, stop);
     }
     // Members of each component, in increasing index order.
     let mut lefts: Vec<Vec<u32>> = vec![Vec::new(); n_comp as usize];
@@ -180,7 +191,19 @@ pub(crate) fn solve(g: &Graph, mode: Mode, stop: Stop<'_>) -> Option<Solution> {
                 sub.weight.extend_from_slice(ew);
                 sub.start.push(sub.right.len());
             }
-            solve_one(&sub, mode, stop)
+            // The warm solution in the component's own indices.
+            let part = warm.map(|w| Solution {
+                right_of: ls
+                    .iter()
+                    .map(|&i| match w.right_of[i as usize] {
+                        NONE => NONE,
+                        j => local[n_left + j as usize],
+                    })
+                    .collect(),
+                u: ls.iter().map(|&i| w.u[i as usize]).collect(),
+                v: rs.iter().map(|&j| w.v[j as usize]).collect(),
+            });
+            solve_one(&sub, mode, part.as_ref(), stop)
         })
         .collect();
     let parts = parts?;

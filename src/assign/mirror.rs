@@ -93,6 +93,9 @@ struct State {
     // Search state of right vertices, valid where `rseen[j] == search`.
     rseen: Vec<u32>,
     rpred: Vec<u32>,
+    /// Tentative distances of right vertices, for [`State::reinsert_left`]
+    /// only (allocated on first use).
+    rdist: Vec<i64>,
     search: u32,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     fin_left: Vec<(u32, i64)>,
@@ -103,53 +106,8 @@ struct State {
 /// vertices (see the module docs). Same result type and duals as
 /// [`ssp::solve`](super::ssp::solve); `None` if `stop` asked to stop.
 pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> {
-    let (n_left, n_right) = (g.n_left, g.n_right());
-    let mut start = vec![0usize; n_right + 1];
-    for &j in &g.right {
-        start[j as usize + 1] += 1;
-    }
-    for j in 0..n_right {
-        start[j + 1] += start[j];
-    }
-    let mut fill = start.clone();
-    let mut edges = vec![(0i64, 0u32); g.right.len()];
-    for i in 0..n_left {
-        let (rs, ws) = g.edges_of(i);
-        for (&j, &w) in rs.iter().zip(ws) {
-            let k = &mut fill[j as usize];
-            edges[*k] = (w + offset, i as u32);
-            *k += 1;
-        }
-    }
-    // Each right vertex's edges by decreasing weight (ties: lower left
-    // vertex first), so that a scan can stop early (see `reach`).
-    for j in 0..n_right {
-        edges[start[j]..start[j + 1]].sort_unstable_by_key(|&(w, i)| (Reverse(w), i));
-    }
-    let (weight, left): (Vec<i64>, Vec<u32>) = edges.into_iter().unzip();
-    let places = (0..n_right).map(|j| (start[j + 1] - start[j]).min(g.cap[j] as usize));
-    let held = Held::new(n_left, places);
-    let mut s = State {
-        start,
-        left,
-        weight,
-        cap: g.cap.clone(),
-        u: vec![0; n_left],
-        v: vec![0; n_right],
-        lb: vec![i64::MIN; n_right],
-        held,
-        seen: vec![0; n_left],
-        done: vec![false; n_left],
-        dist: vec![0; n_left],
-        pred: vec![NONE; n_left],
-        rseen: vec![0; n_right],
-        rpred: vec![NONE; n_right],
-        search: 0,
-        heap: BinaryHeap::new(),
-        fin_left: Vec::new(),
-        fin_right: Vec::new(),
-    };
-    for j in 0..n_right as u32 {
+    let mut s = State::new(g, offset);
+    for j in 0..g.n_right() as u32 {
         if stop.at(j as usize) {
             return None;
         }
@@ -159,14 +117,270 @@ pub(crate) fn solve(g: &Graph, offset: i64, stop: Stop<'_>) -> Option<Solution> 
             }
         }
     }
-    Some(Solution {
-        right_of: s.held.right_of,
-        u: s.u,
-        v: s.v,
-    })
+    Some(s.solution())
+}
+
+/// [`solve`] started from `warm`, an optimal solution of a subgraph of `g`
+/// (same vertices, fewer edges) at the same `offset`: the edges since
+/// added may break dual feasibility, and only that is repaired.
+///
+/// 1. Each left vertex `i` whose new edges are not covered raises `u_i`
+///    until they are; if its assigned edge is no longer tight, it gives
+///    that place up. Every edge is then covered, assigned edges are tight,
+///    but a freed left vertex may keep `u_i > 0`, and the right vertex it
+///    left may have room with `v_j > 0`: complementary slackness fails
+///    there only.
+/// 2. Each such left vertex is re-inserted as in [`ssp`](super::ssp):
+///    Dijkstra from it over alternating paths (right vertices by the slack
+///    of their edge, a full right vertex to the left vertices it holds at
+///    the same distance), with the sinks "a right vertex with room" and
+///    "a reached left vertex, or the start, ends unassigned" at its
+///    distance plus its `u`. The dual update (`u −= D − d`, `v += D − d`
+///    on finalised vertices) keeps every edge covered and assigned ones
+///    tight, the loads of full right vertices, `u ≥ 0`, and leaves the
+///    vertex that ends unassigned at `u = 0`.
+/// 3. Each right vertex with room and `v_j > 0` inserts units as in
+///    [`solve`] until it is full or `v_j = 0` (its own "stay" sink is at
+///    `v_j`; a free left vertex reached is taken).
+///
+/// Neither repair creates work for the other kind that is not done after
+/// it (the augmenting paths of 2 keep the loads of the right vertices they
+/// pass, and those of 3 only assign free left vertices), so at the end the
+/// duals are feasible with complementary slackness: the result is optimal.
+/// `None` if `stop` asked to stop.
+pub(crate) fn resolve(g: &Graph, offset: i64, warm: &Solution, stop: Stop<'_>) -> Option<Solution> {
+    let (n_left, n_right) = (g.n_left, g.n_right());
+    let mut s = State::new(g, offset);
+    s.v.copy_from_slice(&warm.v);
+    for j in 0..n_right {
+        s.v[j] = s.v[j].max(0);
+    }
+    for i in 0..n_left {
+        let (rs, ws) = g.edges_of(i);
+        let need = rs
+            .iter()
+            .zip(ws)
+            .map(|(&j, &w)| w + offset - s.v[j as usize])
+            .fold(warm.u[i].max(0), i64::max);
+        s.u[i] = need;
+        let j = warm.right_of[i];
+        if j != NONE {
+            let k = rs.binary_search(&j).expect("assigned pairs are edges");
+            if need + s.v[j as usize] == ws[k] + offset {
+                s.held.add(i as u32, j);
+            }
+        }
+    }
+    for i in 0..n_left as u32 {
+        if stop.at(i as usize) {
+            return None;
+        }
+        if s.held.right_of[i as usize] == NONE && s.u[i as usize] > 0 {
+            s.reinsert_left(g, offset, i);
+        }
+    }
+    // `u` fell in step 2: the cached bounds start unknown.
+    s.lb.fill(i64::MIN);
+    for j in 0..n_right as u32 {
+        if stop.at(j as usize) {
+            return None;
+        }
+        let ju = j as usize;
+        while s.held.load[ju] < s.cap[ju] && s.v[ju] > 0 {
+            if !s.insert_unit(j) {
+                break;
+            }
+        }
+    }
+    Some(s.solution())
 }
 
 impl State {
+    /// The transposed graph with every vertex free and every dual 0.
+    fn new(g: &Graph, offset: i64) -> Self {
+        let (n_left, n_right) = (g.n_left, g.n_right());
+        let mut start = vec![0usize; n_right + 1];
+        for &j in &g.right {
+            start[j as usize + 1] += 1;
+        }
+        for j in 0..n_right {
+            start[j + 1] += start[j];
+        }
+        let mut fill = start.clone();
+        let mut edges = vec![(0i64, 0u32); g.right.len()];
+        for i in 0..n_left {
+            let (rs, ws) = g.edges_of(i);
+            for (&j, &w) in rs.iter().zip(ws) {
+                let k = &mut fill[j as usize];
+                edges[*k] = (w + offset, i as u32);
+                *k += 1;
+            }
+        }
+        // Each right vertex's edges by decreasing weight (ties: lower left
+        // vertex first), so that a scan can stop early (see `reach`).
+        for j in 0..n_right {
+            edges[start[j]..start[j + 1]].sort_unstable_by_key(|&(w, i)| (Reverse(w), i));
+        }
+        let (weight, left): (Vec<i64>, Vec<u32>) = edges.into_iter().unzip();
+        let places = (0..n_right).map(|j| (start[j + 1] - start[j]).min(g.cap[j] as usize));
+        let held = Held::new(n_left, places);
+        State {
+            start,
+            left,
+            weight,
+            cap: g.cap.clone(),
+            u: vec![0; n_left],
+            v: vec![0; n_right],
+            lb: vec![i64::MIN; n_right],
+            held,
+            seen: vec![0; n_left],
+            done: vec![false; n_left],
+            dist: vec![0; n_left],
+            pred: vec![NONE; n_left],
+            rseen: vec![0; n_right],
+            rpred: vec![NONE; n_right],
+            rdist: Vec::new(),
+            search: 0,
+            heap: BinaryHeap::new(),
+            fin_left: Vec::new(),
+            fin_right: Vec::new(),
+        }
+    }
+
+    fn solution(self) -> Solution {
+        Solution {
+            right_of: self.held.right_of,
+            u: self.u,
+            v: self.v,
+        }
+    }
+
+    /// A new search: fresh stamps, empty heap and finalised lists.
+    fn next_search(&mut self) {
+        self.search = self.search.wrapping_add(1);
+        if self.search == 0 {
+            self.seen.fill(0);
+            self.rseen.fill(0);
+            self.search = 1;
+        }
+        self.heap.clear();
+        self.fin_left.clear();
+        self.fin_right.clear();
+    }
+
+    /// Step 2 of [`resolve`]: re-insert the free left vertex `r` (whose
+    /// `u_r` may be positive) from the left, weights `w + offset`. Right vertices are queued by
+    /// tentative distance in `rdist` (`rseen` marks this search, `rpred`
+    /// the left vertex they were reached from, `done` of a right vertex is
+    /// its presence in `fin_right`, told by `rdist` set to `i64::MIN`).
+    fn reinsert_left(&mut self, g: &Graph, offset: i64, r: u32) {
+        #[derive(Clone, Copy)]
+        enum Sink {
+            Room(u32),
+            Unassigned(u32),
+        }
+        if self.rdist.is_empty() {
+            self.rdist = vec![0; self.cap.len()];
+        }
+        self.next_search();
+        let ru = r as usize;
+        self.seen[ru] = self.search;
+        self.done[ru] = true;
+        self.dist[ru] = 0;
+        self.fin_left.push((r, 0));
+        let mut best = (self.u[ru], Sink::Unassigned(r));
+        // Relax the edges of left vertex `i`, finalised at `d`.
+        let relax = |s: &mut State, i: u32, d: i64, best: i64| {
+            let iu = i as usize;
+            let (rs, ws) = g.edges_of(iu);
+            let own = s.held.right_of[iu];
+            for (&j, &w) in rs.iter().zip(ws) {
+                let ju = j as usize;
+                if j == own {
+                    continue;
+                }
+                let nd = d + s.u[iu] + s.v[ju] - (w + offset);
+                if nd >= best {
+                    continue;
+                }
+                if s.rseen[ju] == s.search {
+                    if s.rdist[ju] == i64::MIN || nd >= s.rdist[ju] {
+                        continue;
+                    }
+                } else {
+                    s.rseen[ju] = s.search;
+                }
+                s.rdist[ju] = nd;
+                s.rpred[ju] = i;
+                s.heap.push(Reverse((nd, j)));
+            }
+        };
+        relax(self, r, 0, best.0);
+        while let Some(Reverse((d, j))) = self.heap.pop() {
+            if d >= best.0 {
+                break;
+            }
+            let ju = j as usize;
+            if self.rdist[ju] != d {
+                continue; // stale, or already finalised (i64::MIN)
+            }
+            self.rdist[ju] = i64::MIN;
+            self.fin_right.push((j, d));
+            if self.held.load[ju] < self.cap[ju] {
+                best = (d, Sink::Room(j));
+                break;
+            }
+            for k in 0..self.held.load[ju] as usize {
+                let h = self.held.slot(ju, k);
+                let hu = h as usize;
+                self.seen[hu] = self.search;
+                self.done[hu] = true;
+                self.dist[hu] = d;
+                self.pred[hu] = j;
+                self.fin_left.push((h, d));
+                if d + self.u[hu] < best.0 {
+                    best = (d + self.u[hu], Sink::Unassigned(h));
+                }
+            }
+            for k in 0..self.held.load[ju] as usize {
+                let h = self.held.slot(ju, k);
+                relax(self, h, d, best.0);
+            }
+        }
+        let big_d = best.0;
+        for &(i, di) in &self.fin_left {
+            self.u[i as usize] -= big_d - di;
+        }
+        for &(j, dj) in &self.fin_right {
+            self.v[j as usize] += big_d - dj;
+        }
+        // Augment: each left vertex on the path moves to the right vertex
+        // it reached; the right vertex it leaves takes the one before.
+        let mut right = match best.1 {
+            Sink::Room(j) => j,
+            Sink::Unassigned(h) => {
+                if h == r {
+                    return;
+                }
+                let j = self.pred[h as usize];
+                self.held.remove(h, j);
+                j
+            }
+        };
+        loop {
+            let i = self.rpred[right as usize];
+            let own = self.held.right_of[i as usize];
+            if own != NONE {
+                self.held.remove(i, own);
+            }
+            self.held.add(i, right);
+            if i == r {
+                return;
+            }
+            right = own;
+        }
+    }
+
     fn add(&mut self, i: u32, j: u32) {
         self.held.add(i, j);
     }
@@ -249,15 +463,7 @@ impl State {
 
     /// Insert one unit of `s`; false if it stays unused.
     fn insert_unit(&mut self, s: u32) -> bool {
-        self.search = self.search.wrapping_add(1);
-        if self.search == 0 {
-            self.seen.fill(0);
-            self.rseen.fill(0);
-            self.search = 1;
-        }
-        self.heap.clear();
-        self.fin_left.clear();
-        self.fin_right.clear();
+        self.next_search();
         let mut best = (i64::MAX, Sink::Stay(s));
         best = self.reach(s, 0, best);
         while let Some(Reverse((d, i))) = self.heap.pop() {
@@ -368,6 +574,109 @@ mod tests {
         let no = || false;
         let s = solve(&g, 0, Stop::when(&no)).unwrap();
         assert_eq!(s.right_of, vec![NONE, 0]);
+    }
+
+    /// The edges of `g` that `keep` accepts, same vertices.
+    fn subgraph(g: &Graph, mut keep: impl FnMut() -> bool) -> Graph {
+        let mut sub = Graph {
+            n_left: g.n_left,
+            cap: g.cap.clone(),
+            start: vec![0],
+            right: vec![],
+            weight: vec![],
+        };
+        for i in 0..g.n_left {
+            let (rs, ws) = g.edges_of(i);
+            for (&j, &w) in rs.iter().zip(ws) {
+                if keep() {
+                    sub.right.push(j);
+                    sub.weight.push(w);
+                }
+            }
+            sub.start.push(sub.right.len());
+        }
+        sub
+    }
+
+    #[test]
+    fn a_warm_resolve_after_new_edges_is_optimal() {
+        let mut seed = 977u64;
+        let mut rnd = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let mut repaired = 0;
+        for case in 0..6000 {
+            let n_left = 1 + rnd(7) as usize;
+            let n_right = 1 + rnd(4) as usize;
+            let cap: Vec<u32> = (0..n_right).map(|_| 1 + rnd(3) as u32).collect();
+            let mut start = vec![0];
+            let (mut right, mut weight) = (vec![], vec![]);
+            for _ in 0..n_left {
+                for j in 0..n_right {
+                    if rnd(3) > 0 {
+                        right.push(j as u32);
+                        weight.push(rnd(10) as i64);
+                    }
+                }
+                start.push(right.len());
+            }
+            let g = Graph {
+                n_left,
+                cap,
+                start,
+                right,
+                weight,
+            };
+            for offset in [0i64, 1000] {
+                // Two rounds of new edges: a third of them, then all.
+                let first = subgraph(&g, || rnd(3) == 0);
+                let second = subgraph(&g, || rnd(2) == 0);
+                let mut merged = Graph {
+                    n_left,
+                    cap: g.cap.clone(),
+                    start: vec![0],
+                    right: vec![],
+                    weight: vec![],
+                };
+                for i in 0..n_left {
+                    let mut e: Vec<(u32, i64)> = [&first, &second]
+                        .iter()
+                        .flat_map(|h| {
+                            let (rs, ws) = h.edges_of(i);
+                            rs.iter().copied().zip(ws.iter().copied())
+                        })
+                        .collect();
+                    e.sort_unstable();
+                    e.dedup();
+                    merged.right.extend(e.iter().map(|x| x.0));
+                    merged.weight.extend(e.iter().map(|x| x.1));
+                    merged.start.push(merged.right.len());
+                }
+                let mut warm = solve(&first, offset, Stop::NEVER).unwrap();
+                for h in [&merged, &g] {
+                    let before = (warm.u.clone(), warm.right_of.clone());
+                    warm = resolve(h, offset, &warm, Stop::NEVER).unwrap();
+                    check_duals(h, &warm, offset);
+                    let cold = super::super::ssp::solve(h, offset, Stop::NEVER).unwrap();
+                    assert_eq!(
+                        total(h, &warm, offset),
+                        total(h, &cold, offset),
+                        "case {case} offset {offset}"
+                    );
+                    if before != (warm.u.clone(), warm.right_of.clone()) {
+                        repaired += 1;
+                    }
+                }
+            }
+        }
+        // The repairs really ran, not only the trivial keep-everything case.
+        assert!(
+            repaired > 1000,
+            "only {repaired} warm solves changed anything"
+        );
     }
 
     #[test]

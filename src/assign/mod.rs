@@ -131,6 +131,8 @@
 
 mod assignment;
 mod stop;
+pub(crate) use solve::Warm;
+pub(crate) use ssp::Solution;
 pub(crate) use stop::Stop;
 mod cardinality;
 pub mod certificate;

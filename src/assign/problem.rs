@@ -481,22 +481,25 @@ impl Problem {
         objective: Objective,
         stop: super::Stop<'_>,
     ) -> Result<Assignment> {
-        self.solve_at_least(objective, 0, stop)
+        self.solve_at_least(objective, 0, None, stop)
     }
 
     /// [`Problem::solve_until`] whose `MaxCardinality` offset is at least
     /// `min_offset` (any offset above `2·M·K` gives the same assignment's
     /// kind of optimum; a caller that solves growing subgraphs of one graph
     /// passes that graph's bound, so that the duals of every solve refer
-    /// to the same offset). Other objectives ignore it.
+    /// to the same offset), starting from `warm` (an optimal solution of a
+    /// subgraph, same vertices) when its offset is the one used. Other
+    /// objectives ignore both.
     pub(crate) fn solve_at_least(
         &self,
         objective: Objective,
         min_offset: i64,
+        warm: Option<&super::solve::Warm>,
         stop: super::Stop<'_>,
     ) -> Result<Assignment> {
         self.check_shape()?;
-        super::solve::solve(self, objective, min_offset, stop)
+        super::solve::solve(self, objective, min_offset, warm, stop)
     }
 
     pub(crate) fn check_shape(&self) -> Result<()> {

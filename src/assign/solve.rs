@@ -27,11 +27,20 @@ fn stopped() -> crate::Error {
     }
 }
 
-/// Solve `p`; for `MaxCardinality` the offset is at least `min_offset`.
+/// A previous optimal solution of a subgraph (same vertices, fewer edges)
+/// and the `MaxCardinality` offset its duals refer to.
+pub(crate) struct Warm {
+    pub offset: i64,
+    pub sol: ssp::Solution,
+}
+
+/// Solve `p`; for `MaxCardinality` the offset is at least `min_offset`,
+/// and the solve starts from `warm` when the offsets agree.
 pub(crate) fn solve(
     p: &Problem,
     objective: Objective,
     min_offset: i64,
+    warm: Option<&Warm>,
     stop: Stop<'_>,
 ) -> Result<Assignment> {
     if let Storage::Dense(w) = &p.storage
@@ -51,7 +60,7 @@ pub(crate) fn solve(
     match objective {
         Objective::MaxWeight => solve_sparse(p, &g, objective, 0, None, stop),
         Objective::MaxCardinality => {
-            solve_max_cardinality(p, &g, objective, min_offset, None, stop)
+            solve_max_cardinality(p, &g, objective, (min_offset, warm), None, stop)
         }
         Objective::Egalitarian => solve_egalitarian(p, &g, stop),
     }
@@ -79,7 +88,7 @@ fn solve_sparse(
     extra: Option<(Option<i64>, Cover, Cover)>,
     stop: Stop<'_>,
 ) -> Result<Assignment> {
-    let sol = super::components::solve(g, Mode::Offset(offset), stop).ok_or_else(stopped)?;
+    let sol = super::components::solve(g, Mode::Offset(offset), None, stop).ok_or_else(stopped)?;
     Ok(finish(p, g, objective, offset, sol, extra))
 }
 
@@ -121,12 +130,14 @@ fn solve_max_cardinality(
     p: &Problem,
     g: &Graph,
     objective: Objective,
-    min_offset: i64,
+    (min_offset, warm): (i64, Option<&Warm>),
     extra: Option<(Option<i64>, Cover, Cover)>,
     stop: Stop<'_>,
 ) -> Result<Assignment> {
     let b = big_offset(g).max(min_offset);
-    let sol = super::components::solve(g, Mode::MaxCardinality(b), stop).ok_or_else(stopped)?;
+    let warm = warm.filter(|w| w.offset == b).map(|w| &w.sol);
+    let sol =
+        super::components::solve(g, Mode::MaxCardinality(b), warm, stop).ok_or_else(stopped)?;
     Ok(finish(p, g, objective, b, sol, extra))
 }
 
@@ -172,7 +183,7 @@ fn solve_egalitarian(p: &Problem, g: &Graph, stop: Stop<'_>) -> Result<Assignmen
         p,
         &sub,
         Objective::Egalitarian,
-        0,
+        (0, None),
         Some((Some(t), cover_all, cover_above)),
         stop,
     )?;
