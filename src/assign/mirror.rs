@@ -255,6 +255,19 @@ impl State {
         }
     }
 
+    /// The dual update after a search whose best sink is at `big_d`: each
+    /// finalised left vertex moves `u` by `sign·(D − d)`, each finalised
+    /// right vertex `v` by the opposite (`sign` is 1 for a search from a
+    /// right vertex, −1 from a left one).
+    fn move_duals(&mut self, big_d: i64, sign: i64) {
+        for &(j, dj) in &self.fin_right {
+            self.v[j as usize] -= sign * (big_d - dj);
+        }
+        for &(i, di) in &self.fin_left {
+            self.u[i as usize] += sign * (big_d - di);
+        }
+    }
+
     /// A new search: fresh stamps, empty heap and finalised lists.
     fn next_search(&mut self) {
         self.search = self.search.wrapping_add(1);
@@ -347,13 +360,7 @@ impl State {
                 relax(self, h, d, best.0);
             }
         }
-        let big_d = best.0;
-        for &(i, di) in &self.fin_left {
-            self.u[i as usize] -= big_d - di;
-        }
-        for &(j, dj) in &self.fin_right {
-            self.v[j as usize] += big_d - dj;
-        }
+        self.move_duals(best.0, -1);
         // Augment: each left vertex on the path moves to the right vertex
         // it reached; the right vertex it leaves takes the one before.
         let mut right = match best.1 {
@@ -483,13 +490,7 @@ impl State {
             self.rpred[j as usize] = i;
             best = self.reach(j, d, best);
         }
-        let big_d = best.0;
-        for &(j, dj) in &self.fin_right {
-            self.v[j as usize] -= big_d - dj;
-        }
-        for &(i, di) in &self.fin_left {
-            self.u[i as usize] += big_d - di;
-        }
+        self.move_duals(best.0, 1);
         // Augment from the sink back to s. Each right vertex on the path
         // first gives up the left vertex it was reached through, then takes
         // the next one, so no load ever exceeds its capacity.
