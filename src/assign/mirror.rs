@@ -577,6 +577,43 @@ mod tests {
         assert_eq!(s.right_of, vec![NONE, 0]);
     }
 
+    /// A xorshift generator: `rnd(m)` is uniform enough in `0..m`.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        }
+    }
+
+    /// A random graph: 1 to `max_left` left and 1 to 4 right vertices,
+    /// capacities 1 to 3, each edge present with probability 2/3, weights
+    /// `low..low + 10`.
+    fn random_graph(rnd: &mut impl FnMut(u64) -> u64, max_left: u64, low: i64) -> Graph {
+        let n_left = 1 + rnd(max_left) as usize;
+        let n_right = 1 + rnd(4) as usize;
+        let cap: Vec<u32> = (0..n_right).map(|_| 1 + rnd(3) as u32).collect();
+        let mut start = vec![0];
+        let (mut right, mut weight) = (vec![], vec![]);
+        for _ in 0..n_left {
+            for j in 0..n_right {
+                if rnd(3) > 0 {
+                    right.push(j as u32);
+                    weight.push(rnd(10) as i64 + low);
+                }
+            }
+            start.push(right.len());
+        }
+        Graph {
+            n_left,
+            cap,
+            start,
+            right,
+            weight,
+        }
+    }
+
     /// The edges of `g` that `keep` accepts, same vertices.
     fn subgraph(g: &Graph, mut keep: impl FnMut() -> bool) -> Graph {
         let mut sub = Graph {
@@ -601,36 +638,11 @@ mod tests {
 
     #[test]
     fn a_warm_resolve_after_new_edges_is_optimal() {
-        let mut seed = 977u64;
-        let mut rnd = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut rnd = xorshift(977);
         let mut repaired = 0;
         for case in 0..6000 {
-            let n_left = 1 + rnd(7) as usize;
-            let n_right = 1 + rnd(4) as usize;
-            let cap: Vec<u32> = (0..n_right).map(|_| 1 + rnd(3) as u32).collect();
-            let mut start = vec![0];
-            let (mut right, mut weight) = (vec![], vec![]);
-            for _ in 0..n_left {
-                for j in 0..n_right {
-                    if rnd(3) > 0 {
-                        right.push(j as u32);
-                        weight.push(rnd(10) as i64);
-                    }
-                }
-                start.push(right.len());
-            }
-            let g = Graph {
-                n_left,
-                cap,
-                start,
-                right,
-                weight,
-            };
+            let g = random_graph(&mut rnd, 7, 0);
+            let n_left = g.n_left;
             for offset in [0i64, 1000] {
                 // Two rounds of new edges: a third of them, then all.
                 let first = subgraph(&g, || rnd(3) == 0);
@@ -682,35 +694,9 @@ mod tests {
 
     #[test]
     fn mirror_matches_ssp_small() {
-        let mut seed = 12345u64;
-        let mut rnd = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        let mut rnd = xorshift(12345);
         for case in 0..20000 {
-            let n_left = 1 + rnd(6) as usize;
-            let n_right = 1 + rnd(4) as usize;
-            let cap: Vec<u32> = (0..n_right).map(|_| 1 + rnd(3) as u32).collect();
-            let mut start = vec![0];
-            let (mut right, mut weight) = (vec![], vec![]);
-            for _ in 0..n_left {
-                for j in 0..n_right {
-                    if rnd(3) > 0 {
-                        right.push(j as u32);
-                        weight.push(rnd(10) as i64 - 2);
-                    }
-                }
-                start.push(right.len());
-            }
-            let g = Graph {
-                n_left,
-                cap,
-                start,
-                right,
-                weight,
-            };
+            let g = random_graph(&mut rnd, 6, -2);
             for offset in [0i64, 1000] {
                 let a = super::super::ssp::solve(&g, offset, Stop::NEVER).unwrap();
                 let b = solve(&g, offset, Stop::NEVER).unwrap();
