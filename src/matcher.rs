@@ -846,10 +846,13 @@ fn solve_side(
 /// Pricing does not score every pruned pair. Each pruned pair of `p` scores
 /// at most `p`'s cut (the best score left out) and `v ≥ 0`, so its reduced
 /// cost is at most `cut + B − u_p − v_q`: a participant with
-/// `cut + B − u_p ≤ 0` is skipped, a grid cell whose smallest `v` reaches
-/// that bound is not visited, and a provider whose `v` does is not
-/// evaluated. Only the pairs left can have a positive reduced cost, and
-/// each of them is scored and priced exactly. At most `k` pairs enter per
+/// `cut + B − u_p ≤ 0` is skipped, and a provider whose `v` reaches that
+/// bound is not evaluated (each grid cell's providers are sorted by `v`
+/// for the pass, so a scan stops at the bound). Only the pairs left can
+/// have a positive reduced cost; a pair whose reduced cost, with its
+/// distance bounded from the chord, cannot be positive or among the `k`
+/// largest is not scored to the end, the others are scored and priced
+/// exactly. At most `k` pairs enter per
 /// participant and round, those of largest reduced cost (partial pricing);
 /// the rounds go on until none has a positive reduced cost. After the
 /// first pass, a participant whose pairs were all settled last pass and
@@ -946,11 +949,10 @@ fn solve_priced(
                 a.right_dual(r as usize).unwrap_or(0)
             }
         };
-        // The smallest dual per grid cell: a cell whose smallest `v` is at
-        // least `cut + B − u` holds no pair of `p` that could enter.
+        // The duals, sorted by cell: a scan for `p` stops at the first
+        // provider whose `v` is at least `cut + B − u`.
         ctl.progress(price_stage, 0, 1);
         let values: Vec<i64> = (0..caps.len() as u32).map(v_of).collect();
-        let minima = score::cell_minima(cands, mentors, &values);
         let u_of = |p: usize| {
             let l = proof.left_of[p];
             if l == u32::MAX {
@@ -960,6 +962,7 @@ fn solve_priced(
             }
         };
         let us: Vec<i64> = (0..n).map(u_of).collect();
+        let duals = score::Duals::new(cands, mentors, values);
         // Incremental pass: a participant whose pruned pairs all had
         // `rc ≤ 0` last pass (none left out by partial pricing) and whose
         // `u` has not decreased can only gain a positive pair through a
@@ -967,13 +970,13 @@ fn solve_priced(
         // `w + B − u − v`. Those participants are priced against the
         // providers whose `v` decreased only.
         let inc = last.as_ref().filter(|l| l.offset == offset).map(|l| {
-            let dropped: Vec<i64> = values
+            let dropped: Vec<i64> = duals
+                .by_id
                 .iter()
                 .zip(&l.values)
                 .map(|(&v, &old)| if v < old { v } else { i64::MAX })
                 .collect();
-            let minima = score::cell_minima(cands, mentors, &dropped);
-            (l, dropped, minima)
+            (l, score::Duals::new(cands, mentors, dropped))
         });
         // Per participant: pairs that enter, and an upper bound on the best
         // score to a provider with room (kept pairs exactly, pruned ones by
@@ -1002,45 +1005,31 @@ fn solve_priced(
                 if bound <= 0 {
                     return (Vec::new(), best, false);
                 }
-                let filter = match &inc {
-                    Some((l, dropped, minima))
-                        if !l.left_out[p as usize] && u >= l.us[p as usize] =>
-                    {
-                        score::CellFilter {
-                            minima,
-                            values: dropped,
-                            bound,
-                        }
-                    }
-                    _ => score::CellFilter {
-                        minima: &minima,
-                        values: &values,
-                        bound,
-                    },
-                };
-                let mut enter = Vec::new();
-                for c in score::pairs_in_cells(inst, cfg, cands, mentors, p, &filter) {
-                    if !room(c.q) || kept.binary_search_by_key(&c.q, |k| k.q).is_ok() {
-                        continue;
-                    }
-                    let v = values[c.q as usize];
-                    let rc =
-                        i128::from(c.score) + i128::from(offset) - i128::from(u) - i128::from(v);
-                    if rc > 0 {
-                        enter.push((Reverse(rc), c.q, c));
-                    }
-                }
                 // Partial pricing: at most `k` pairs per participant and
                 // round, those of largest reduced cost (ties: lower
                 // provider). Exactness needs only that the loop ends when
                 // none is left; admitting every positive pair at once let
                 // 150 million pairs in at a million participants.
-                let left_out = enter.len() > k;
-                if left_out {
-                    enter.select_nth_unstable_by_key(k - 1, |e| (e.0, e.1));
-                    enter.truncate(k);
-                }
-                (enter.into_iter().map(|e| e.2).collect(), best, left_out)
+                let (duals, base) = match &inc {
+                    Some((l, dropped)) if !l.left_out[p as usize] && u >= l.us[p as usize] => {
+                        (dropped, offset - u)
+                    }
+                    _ => (&duals, offset - u),
+                };
+                let filter = score::CellFilter {
+                    duals,
+                    bound,
+                    base,
+                    k,
+                };
+                let (mut enter, left_out) =
+                    score::entering_pairs(inst, cfg, cands, mentors, p, &filter);
+                // The duals are feasible on the kept pairs: none can enter
+                // again (checked, as a pair twice in the graph would be wrong).
+                let before = enter.len();
+                enter.retain(|c| kept.binary_search_by_key(&c.q, |k| k.q).is_err());
+                debug_assert_eq!(enter.len(), before, "a kept pair priced positive");
+                (enter, best, left_out)
             })
             .collect();
         let entering: usize = priced.iter().map(|x| x.0.len()).sum();
@@ -1077,11 +1066,11 @@ fn solve_priced(
             offset,
             assigned: res.assigned.iter().map(|q| q.unwrap_or(u32::MAX)).collect(),
             u: us.clone(),
-            v: values.clone(),
+            v: duals.by_id.clone(),
         });
         last = Some(LastPass {
             offset,
-            values,
+            values: duals.by_id,
             us,
             left_out: priced.iter().map(|x| x.2).collect(),
         });

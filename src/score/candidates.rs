@@ -358,49 +358,93 @@ fn keep_best(list: &mut Vec<Cand>, k: usize) -> i64 {
     cut
 }
 
-/// What a pricing pass evaluates: providers whose dual is below `bound`,
-/// found only in grid cells whose smallest dual (per grid of the side: the
-/// mentors', or the offers' per kind) is below it.
-pub(crate) struct CellFilter<'a> {
-    pub minima: &'a [Vec<i64>],
-    /// Each provider's dual (`i64::MAX`: no room, never priced).
-    pub values: &'a [i64],
-    pub bound: i64,
+/// One pricing pass's duals of one side's providers: per provider
+/// (`i64::MAX`: no room, never priced), and per grid (mentors: one;
+/// offers: one per kind) each cell's positions sorted by dual, so that a
+/// scan reads only the providers below a participant's bound, from a few
+/// short runs.
+pub(crate) struct Duals {
+    pub by_id: Vec<i64>,
+    layers: Vec<LayerDuals>,
 }
 
-/// Whether provider `q` is evaluated: always, unless a pricing filter says
-/// its dual is too high for any pair with it to enter.
-fn priced(cells: Option<&CellFilter<'_>>, q: u32) -> bool {
-    cells.is_none_or(|f| f.values[q as usize] < f.bound)
+/// The duals of one grid: within each cell's positions
+/// `start[c]..start[c + 1]`, `order` lists the cell's positions by
+/// increasing dual (ties: position), and `sorted` their duals.
+struct LayerDuals {
+    order: Vec<u32>,
+    sorted: Vec<i64>,
 }
 
-/// The smallest of `values` (one per provider) per grid cell of one side's
-/// grids (mentors: one grid; offers: one per kind).
-pub(crate) fn cell_minima(cands: &Candidates, mentors: bool, values: &[i64]) -> Vec<Vec<i64>> {
-    let value = |q: u32| values[q as usize];
-    if mentors {
-        vec![cands.index.mentors.grid.cell_minima(value)]
-    } else {
-        cands
-            .index
-            .offers_by_kind
+impl Duals {
+    pub(crate) fn new(cands: &Candidates, mentors: bool, by_id: Vec<i64>) -> Self {
+        let grids: Vec<&Grid> = if mentors {
+            vec![&cands.index.mentors.grid]
+        } else {
+            cands.index.offers_by_kind.iter().map(|l| &l.grid).collect()
+        };
+        let layers = grids
             .iter()
-            .map(|l| l.grid.cell_minima(value))
-            .collect()
+            .map(|g| {
+                let ids = g.ids();
+                let dual = |pos: u32| by_id[ids[pos as usize] as usize];
+                let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+                for cell in g.cells() {
+                    order[cell].sort_unstable_by_key(|&pos| (dual(pos), pos));
+                }
+                let sorted = order.iter().map(|&pos| dual(pos)).collect();
+                LayerDuals { order, sorted }
+            })
+            .collect();
+        Duals { by_id, layers }
     }
 }
 
-/// Feasible pairs of `p` with a provider in a cell the filter accepts (and
-/// every feasible pair where the grid cannot answer), kept ones included, in no particular order.
-pub(crate) fn pairs_in_cells(
+/// What a pricing pass evaluates for one participant, and how: providers
+/// whose dual is below `bound`; a pair enters when its reduced cost
+/// `score + base − v` is positive, at most `k` of them (the largest
+/// reduced costs, ties to the lower provider).
+pub(crate) struct CellFilter<'a> {
+    pub duals: &'a Duals,
+    pub bound: i64,
+    /// `B − u` of the participant.
+    pub base: i64,
+    pub k: usize,
+}
+
+impl CellFilter<'_> {
+    /// The duals of grid `layer`, and the bound.
+    fn layer(&self, layer: usize) -> (&LayerDuals, i64) {
+        (&self.duals.layers[layer], self.bound)
+    }
+}
+
+/// The dual of provider `q` when it is priced, `None` when a pricing
+/// filter says its dual is too high for any pair with it to enter (without
+/// a filter: always evaluated, at 0).
+fn priced(cells: Option<&CellFilter<'_>>, q: u32) -> Option<i64> {
+    match cells {
+        None => Some(0),
+        Some(f) => Some(f.duals.by_id[q as usize]).filter(|&v| v < f.bound),
+    }
+}
+
+/// The pairs of `p` that enter in a pricing pass: at most `cells.k` pairs
+/// of positive reduced cost, those of largest reduced cost (ties: lower
+/// provider), among providers whose dual is below the filter's bound; and
+/// whether a pair of positive reduced cost was left out. A pair that
+/// cannot reach the `k`-th largest is only bounded. Kept pairs have
+/// reduced cost `≤ 0` under the duals of a solve over them, so they never
+/// enter.
+pub(crate) fn entering_pairs(
     inst: &Instance,
     cfg: &Config,
     cands: &Candidates,
     mentors: bool,
     p: u32,
     cells: &CellFilter<'_>,
-) -> Vec<Cand> {
-    if mentors {
+) -> (Vec<Cand>, bool) {
+    let found = if mentors {
         mentor_candidates(
             inst,
             cfg,
@@ -410,7 +454,6 @@ pub(crate) fn pairs_in_cells(
             Some(cells),
             None,
         )
-        .out
     } else {
         offer_candidates(
             inst,
@@ -421,8 +464,19 @@ pub(crate) fn pairs_in_cells(
             Some(cells),
             None,
         )
-        .out
-    }
+    };
+    let price = found.price.expect("a pricing filter prices");
+    let mut out: Vec<Cand> = price
+        .heap
+        .into_iter()
+        .map(|e| Cand {
+            p,
+            q: (e.0).1.0,
+            score: (e.0).2,
+        })
+        .collect();
+    out.sort_unstable_by_key(|c| c.q);
+    (out, price.left_out)
 }
 
 /// Feasible providers: all of them less those some rule removed.
@@ -765,10 +819,61 @@ struct Found {
     /// unscored because it could not be among the best `k` (`i64::MIN`
     /// if none).
     skipped: i64,
+    /// In a pricing pass: the pairs that enter, instead of `out`.
+    price: Option<Price>,
+}
+
+/// The entering pairs of one participant in a pricing pass (see
+/// [`CellFilter`]).
+struct Price {
+    base: i64,
+    k: usize,
+    /// The best `k` so far, worst on top: reduced cost (larger is better),
+    /// provider (smaller is better), score.
+    #[allow(clippy::type_complexity)]
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(i128, std::cmp::Reverse<u32>, i64)>>,
+    left_out: bool,
+}
+
+impl Price {
+    /// Price the pair with provider `q` (dual `v`), whose score is `rest`
+    /// plus a distance credit of at most `upper()` and exactly `exact()`.
+    fn offer(
+        &mut self,
+        q: u32,
+        v: i64,
+        rest: i64,
+        upper: impl FnOnce() -> i64,
+        exact: impl Fn() -> i64,
+    ) {
+        let rc = |score: i64| i128::from(score) + i128::from(self.base) - i128::from(v);
+        let bound = rc(rest + upper());
+        if bound <= 0 {
+            return;
+        }
+        if self.heap.len() == self.k && self.heap.peek().is_some_and(|w| bound < (w.0).0) {
+            // Not among the best `k`; only whether it is positive matters.
+            if !self.left_out && rc(rest + exact()) > 0 {
+                self.left_out = true;
+            }
+            return;
+        }
+        let score = rest + exact();
+        let r = rc(score);
+        if r <= 0 {
+            return;
+        }
+        self.heap
+            .push(std::cmp::Reverse((r, std::cmp::Reverse(q), score)));
+        if self.heap.len() > self.k {
+            self.heap.pop();
+            self.left_out = true;
+        }
+    }
 }
 
 impl Found {
-    fn new(p: u32, prev: Option<u32>, top: Option<usize>) -> Self {
+    fn new(p: u32, prev: Option<u32>, top: Option<usize>, cells: Option<&CellFilter<'_>>) -> Self {
         Found {
             p,
             prev,
@@ -776,6 +881,12 @@ impl Found {
             counts: [0; Rule::COUNT],
             best: Best::new(top),
             skipped: i64::MIN,
+            price: cells.map(|f| Price {
+                base: f.base,
+                k: f.k.max(1),
+                heap: std::collections::BinaryHeap::new(),
+                left_out: false,
+            }),
         }
     }
 
@@ -787,15 +898,25 @@ impl Found {
     fn take(
         &mut self,
         cfg: &Config,
-        q: u32,
+        (q, v): (u32, i64),
         checked: std::result::Result<(Breakdown, f64), u16>,
         lower_km: f64,
-        exact_km: impl FnOnce() -> f64,
+        exact_km: impl Fn() -> f64,
     ) {
         match checked {
             Err(mask) => self.counts[mask.trailing_zeros() as usize] += 1,
             Ok((b, limit)) => {
                 let rest = b.total() + continuity(cfg, self.prev, q);
+                if let Some(price) = &mut self.price {
+                    price.offer(
+                        q,
+                        v,
+                        rest,
+                        || distance_credit(cfg, lower_km, limit),
+                        || distance_credit(cfg, exact_km(), limit),
+                    );
+                    return;
+                }
                 if let Some(t) = self.best.threshold() {
                     let bound = rest + distance_credit(cfg, lower_km, limit);
                     if bound < t {
@@ -828,7 +949,7 @@ fn mentor_candidates(
     cells: Option<&CellFilter<'_>>,
     top: Option<usize>,
 ) -> Found {
-    let mut found = Found::new(p, prev, top);
+    let mut found = Found::new(p, prev, top, cells);
     let pc = &inst.participants[p as usize];
     let all = inst.mentors.len() as u32;
     if !pc.seeks_mentor {
@@ -838,11 +959,10 @@ fn mentor_candidates(
     let forbidden = |m: u32| inst.forbidden_mentor.contains(p, m);
     let layer = &index.mentors;
     let mut ranges = Vec::new();
-    let keep = |c: usize| cells.is_none_or(|f| f.minima[0][c] < f.bound);
     if cfg.rules.mentor_distance
         && layer
             .grid
-            .near_ranges(&pc.geo, pc.max_travel_km, &mut ranges, keep)
+            .near_ranges(&pc.geo, pc.max_travel_km, &mut ranges, cells.is_none())
     {
         // Language buckets: a mentor with no bucket in common speaks no
         // language with the participant at the rank asked for (or at the
@@ -857,10 +977,10 @@ fn mentor_candidates(
             &ranges,
             pc,
             |m| m.max_travel_km,
-            cells,
+            cells.map(|f| f.layer(0)),
             |set| buckets.is_some_and(|b| b & set == 0),
             |q, mc, qcs| {
-                let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q), true);
+                let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q.0), true);
                 found.take(cfg, q, checked, distance_lower_bound(qcs), || {
                     pc.geo.distance_km(&mc.geo)
                 });
@@ -870,11 +990,12 @@ fn mentor_candidates(
         found.counts[Rule::TooFar as usize] += all - seen;
         found.counts[Rule::NoSharedLanguage as usize] += no_language;
     } else {
-        for m in (0..all).filter(|&m| priced(cells, m)) {
+        for m in 0..all {
+            let Some(v) = priced(cells, m) else { continue };
             let mc = &inst.mentors[m as usize];
             let far = || mentor_too_far(pc, mc);
             let checked = mentor_rules(pc, mc, cfg, far, || forbidden(m), true);
-            found.take(cfg, m, checked, 0.0, || pc.geo.distance_km(&mc.geo));
+            found.take(cfg, (m, v), checked, 0.0, || pc.geo.distance_km(&mc.geo));
         }
     }
     found
@@ -890,7 +1011,7 @@ fn offer_candidates(
     cells: Option<&CellFilter<'_>>,
     top: Option<usize>,
 ) -> Found {
-    let mut found = Found::new(p, prev, top);
+    let mut found = Found::new(p, prev, top, cells);
     let pc = &inst.participants[p as usize];
     if pc.goals == 0 {
         found.counts[Rule::KindNotInGoals as usize] = inst.offers.len() as u32;
@@ -909,9 +1030,9 @@ fn offer_candidates(
             .enumerate()
             .all(|(k, (layer, r))| {
                 pc.goals & (1 << k) == 0
-                    || layer.grid.near_ranges(&pc.geo, pc.max_travel_km, r, |c| {
-                        cells.is_none_or(|f| f.minima[k][c] < f.bound)
-                    })
+                    || layer
+                        .grid
+                        .near_ranges(&pc.geo, pc.max_travel_km, r, cells.is_none())
             });
     if indexed {
         // Language buckets: an offer requiring a bucket the participant
@@ -929,10 +1050,10 @@ fn offer_candidates(
                 &ranges[k],
                 pc,
                 |_| f64::INFINITY,
-                cells,
+                cells.map(|f| f.layer(k)),
                 |set| check && set & !spoken != 0,
                 |q, oc, qcs| {
-                    let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q), true);
+                    let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true);
                     found.take(cfg, q, checked, distance_lower_bound(qcs), || {
                         pc.geo.distance_km(&oc.geo)
                     });
@@ -942,40 +1063,43 @@ fn offer_candidates(
             found.counts[Rule::MissingLanguage as usize] += missing;
         }
     } else {
-        for o in (0..inst.offers.len() as u32).filter(|&o| priced(cells, o)) {
+        for o in 0..inst.offers.len() as u32 {
+            let Some(v) = priced(cells, o) else { continue };
             let oc = &inst.offers[o as usize];
             let far = || offer_too_far(pc, oc);
             let checked = offer_rules(pc, oc, cfg, far, || forbidden(o), true);
-            found.take(cfg, o, checked, 0.0, || pc.geo.distance_km(&oc.geo));
+            found.take(cfg, (o, v), checked, 0.0, || pc.geo.distance_km(&oc.geo));
         }
     }
     found
 }
 
-/// Walk `ranges` of `layer` for participant `pc`: providers the pricing
-/// filter lets through and within both radii (the participant's, and the
-/// provider's own where its `at` reach is finite, `limit` in km) are handed
-/// to `visit`, unless `rejected` rules them out by their language buckets
-/// (the first rule after the distance). Returns how many providers count
-/// as seen here, in reach (the rest of the layer is beyond the ranges or a
-/// radius, hence too far), and how many of those the buckets ruled out.
+/// Walk `ranges` of `layer` for participant `pc`: without `duals`, every
+/// position of the ranges; with them (a pricing pass: each range one cell,
+/// and the bound a dual must be below), the cell's providers whose dual is
+/// below the bound. Providers within both radii (the participant's, and
+/// the provider's own where its `at` reach is finite, `limit` in km) are
+/// handed to `visit` with their dual (0 without `duals`), unless
+/// `rejected` rules them out by their language buckets (the first rule
+/// after the distance). Returns how many providers count as seen here, in
+/// reach (the rest of the layer is beyond the ranges or a radius, hence
+/// too far), and how many of those the buckets ruled out.
 fn scan<T: HasGeo>(
     layer: &Layer<T>,
     ranges: &[(u32, u32)],
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
-    cells: Option<&CellFilter<'_>>,
+    duals: Option<(&LayerDuals, i64)>,
     rejected: impl Fn(u64) -> bool,
-    mut visit: impl FnMut(u32, &T, f64),
+    mut visit: impl FnMut((u32, i64), &T, f64),
 ) -> (u32, u32) {
     let ids = layer.grid.ids();
     let (mut visited, mut bucketed) = (0, 0);
-    for &(a, b) in ranges {
-        for pos in a as usize..b as usize {
-            let q = ids[pos];
-            if !priced(cells, q) {
-                continue;
-            }
+    // One position's distance and bucket tests, written once for both
+    // loops below (a closure here cost the candidate scan a sixth).
+    macro_rules! one {
+        ($pos:expr, $v:expr) => {{
+            let pos: usize = $pos;
             let h = &layer.at[pos];
             let qcs = pc.geo.quarter_chord_sq(&h.xyz);
             let rec = &layer.recs[pos];
@@ -983,14 +1107,31 @@ fn scan<T: HasGeo>(
                 Geo::beyond(qcs, pc.reach, || {
                     pc.geo.distance_km(rec.geo()) > pc.max_travel_km
                 }) || Geo::beyond(qcs, h.reach, || rec.geo().distance_km(&pc.geo) > limit(rec));
-            if far {
-                continue;
+            if !far {
+                visited += 1;
+                if rejected(h.langs) {
+                    bucketed += 1;
+                } else {
+                    visit((ids[pos], $v), rec, qcs);
+                }
             }
-            visited += 1;
-            if rejected(h.langs) {
-                bucketed += 1;
-            } else {
-                visit(q, rec, qcs);
+        }};
+    }
+    match duals {
+        None => {
+            for &(a, b) in ranges {
+                for pos in a as usize..b as usize {
+                    one!(pos, 0);
+                }
+            }
+        }
+        Some((d, bound)) => {
+            for &(a, b) in ranges {
+                let (a, b) = (a as usize, b as usize);
+                let end = a + d.sorted[a..b].partition_point(|&v| v < bound);
+                for i in a..end {
+                    one!(d.order[i] as usize, d.sorted[i]);
+                }
             }
         }
     }
@@ -1416,6 +1557,87 @@ mod tests {
         // languages differ, so a meeting proves nothing; a miss does.
         assert_ne!(lang_set(&[(3, 6)], 0) & lang_set(&[(67, 6)], 0), 0);
         assert_eq!(lang_set(&[(3, 6)], 0) & lang_set(&[(4, 6)], 0), 0);
+    }
+
+    /// Pricing keeps the `k` pairs of largest positive reduced cost (ties:
+    /// lower provider), bounding the rest, and tells when a positive pair
+    /// was left out: against sorting every pair, on random pairs offered in
+    /// random order.
+    #[test]
+    fn pricing_keeps_the_best_k_positive_pairs() {
+        let mut seed = 5u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let (mut bounded, mut left_out) = (0, 0);
+        for _ in 0..3000 {
+            let k = 1 + next(4) as usize;
+            let base = next(60) as i64;
+            let mut price = Price {
+                base,
+                k,
+                heap: std::collections::BinaryHeap::new(),
+                left_out: false,
+            };
+            let n = next(12) as u32;
+            // (provider, dual, score without distance, distance credit and
+            // its upper bound); providers offered in a random order.
+            let mut pairs: Vec<(u32, i64, i64, i64, i64)> = (0..n)
+                .map(|q| {
+                    let exact = next(20) as i64;
+                    (
+                        q,
+                        next(80) as i64,
+                        next(40) as i64,
+                        exact,
+                        exact + next(3) as i64,
+                    )
+                })
+                .collect();
+            for i in (1..pairs.len()).rev() {
+                pairs.swap(i, next(i as u64 + 1) as usize);
+            }
+            let calls = std::cell::Cell::new(0);
+            for &(q, v, rest, exact, upper) in &pairs {
+                price.offer(
+                    q,
+                    v,
+                    rest,
+                    || upper,
+                    || {
+                        calls.set(calls.get() + 1);
+                        exact
+                    },
+                );
+            }
+            let mut positive: Vec<(i64, u32, i64)> = pairs
+                .iter()
+                .map(|&(q, v, rest, exact, _)| (rest + exact + base - v, q, rest + exact))
+                .filter(|e| e.0 > 0)
+                .collect();
+            positive.sort_by_key(|e| (std::cmp::Reverse(e.0), e.1));
+            assert_eq!(price.left_out, positive.len() > k);
+            left_out += usize::from(price.left_out);
+            positive.truncate(k);
+            let mut got: Vec<(i64, u32, i64)> = price
+                .heap
+                .into_iter()
+                .map(|e| ((e.0).0 as i64, (e.0).1.0, (e.0).2))
+                .collect();
+            got.sort_by_key(|e| (std::cmp::Reverse(e.0), e.1));
+            assert_eq!(got, positive);
+            // Pairs whose bound was positive but that were never scored.
+            let promising = pairs
+                .iter()
+                .filter(|&&(_, v, rest, _, upper)| rest + upper + base - v > 0)
+                .count();
+            bounded += usize::from(calls.get() < promising);
+        }
+        // Both paths were taken: pairs only bounded, positive pairs left out.
+        assert!(bounded > 300 && left_out > 300, "{bounded} {left_out}");
     }
 
     #[test]

@@ -100,18 +100,10 @@ impl Grid {
         self.ids.len()
     }
 
-    /// The smallest `value` of each cell's providers (`i64::MAX` for an
-    /// empty cell), indexed by cell.
-    pub(crate) fn cell_minima(&self, value: impl Fn(u32) -> i64) -> Vec<i64> {
-        (0..self.start.len().saturating_sub(1))
-            .map(|c| {
-                self.ids[self.start[c] as usize..self.start[c + 1] as usize]
-                    .iter()
-                    .map(|&q| value(q))
-                    .min()
-                    .unwrap_or(i64::MAX)
-            })
-            .collect()
+    /// Each cell's positions `start[c]..start[c + 1]` in [`Grid::ids`],
+    /// indexed by cell.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        self.start.windows(2).map(|w| w[0] as usize..w[1] as usize)
     }
 
     /// The providers in cell order: positions `start[c]..start[c + 1]`
@@ -128,23 +120,22 @@ impl Grid {
     pub(crate) fn near(&self, at: &Geo, radius_km: f64, out: &mut Vec<u32>) -> bool {
         let mut ranges = Vec::new();
         out.clear();
-        let ok = self.near_ranges(at, radius_km, &mut ranges, |_| true);
+        let ok = self.near_ranges(at, radius_km, &mut ranges, true);
         for (a, b) in ranges {
             out.extend_from_slice(&self.ids[a as usize..b as usize]);
         }
         ok
     }
 
-    /// As [`Grid::near`], but as ranges of positions in [`Grid::ids`]
-    /// (adjacent cells of a row merged, so a query is a few ranges), and
-    /// only from the cells `keep` accepts (cells are numbered as in
-    /// [`Grid::cell_minima`]).
+    /// As [`Grid::near`], but as ranges of positions in [`Grid::ids`]: one
+    /// per non-empty cell, or with `merge` adjacent cells of a row merged,
+    /// so that a query is a few ranges.
     pub(crate) fn near_ranges(
         &self,
         at: &Geo,
         radius_km: f64,
         out: &mut Vec<(u32, u32)>,
-        keep: impl Fn(usize) -> bool,
+        merge: bool,
     ) -> bool {
         out.clear();
         let lat = at.lat.to_degrees();
@@ -174,14 +165,14 @@ impl Grid {
             let row = (a - self.lat0) * self.cols;
             for k in lo..=hi {
                 let b = k.rem_euclid(n) - self.lon0;
-                if (0..self.cols).contains(&b) && keep((row + b) as usize) {
+                if (0..self.cols).contains(&b) {
                     let c = (row + b) as usize;
                     let (s, e) = (self.start[c], self.start[c + 1]);
                     if s == e {
                         continue;
                     }
                     match out.last_mut() {
-                        Some(last) if last.1 == s => last.1 = e,
+                        Some(last) if merge && last.1 == s => last.1 = e,
                         _ => out.push((s, e)),
                     }
                 }

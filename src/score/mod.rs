@@ -14,8 +14,8 @@ mod config;
 mod grid;
 
 pub(crate) use candidates::{
-    Cand, CellFilter, RuleCounts, all_mentor_pairs, all_offer_pairs, cell_minima, continuity,
-    evaluate_mentor, evaluate_offer, mentor_breakdown_any, offer_breakdown_any, pairs_in_cells,
+    Cand, CellFilter, Duals, RuleCounts, all_mentor_pairs, all_offer_pairs, continuity,
+    entering_pairs, evaluate_mentor, evaluate_offer, mentor_breakdown_any, offer_breakdown_any,
     pruning, rules_of,
 };
 pub use candidates::{CandidateExport, Candidates, Previous, ScoredMentorPair, ScoredOfferPair};
