@@ -853,12 +853,13 @@ fn solve_side(
 /// distance bounded from the chord, cannot be positive or among the `k`
 /// largest is not scored to the end, the others are scored and priced
 /// exactly. At most `k` pairs enter per
-/// participant and round, those of largest reduced cost (partial pricing);
-/// the rounds go on until none has a positive reduced cost. After the
-/// first pass, a participant whose pairs were all settled last pass and
-/// whose `u` has not fallen is priced only against providers whose `v` has
-/// fallen (same offset): every other pair's reduced cost can only have
-/// gone down.
+/// participant and round, those of largest reduced cost (partial pricing),
+/// and the next `k` are kept aside; the rounds go on until none has a
+/// positive reduced cost. After the first pass, a participant whose
+/// positive pairs all entered or were kept aside last pass, and whose `u`
+/// has not fallen, is priced only on its pairs aside and against providers
+/// whose `v` has fallen (same offset): every other pair's reduced cost was
+/// at most 0 and can only have gone down.
 #[allow(clippy::too_many_arguments)]
 fn solve_priced(
     inst: &Instance,
@@ -963,12 +964,14 @@ fn solve_priced(
         };
         let us: Vec<i64> = (0..n).map(u_of).collect();
         let duals = score::Duals::new(cands, mentors, values);
+        let all_duals = &duals;
         // Incremental pass: a participant whose pruned pairs all had
-        // `rc ≤ 0` last pass (none left out by partial pricing) and whose
-        // `u` has not decreased can only gain a positive pair through a
-        // provider whose `v` decreased (same offset): `rc` is
-        // `w + B − u − v`. Those participants are priced against the
-        // providers whose `v` decreased only.
+        // `rc ≤ 0` last pass, apart from those that entered or were kept
+        // aside (none left out), and whose `u` has not decreased can only
+        // gain a positive pair through a provider whose `v` decreased
+        // (same offset): `rc` is `w + B − u − v`. Those participants are
+        // priced on their pairs aside and against the providers whose `v`
+        // decreased only.
         let inc = last.as_ref().filter(|l| l.offset == offset).map(|l| {
             let dropped: Vec<i64> = duals
                 .by_id
@@ -981,11 +984,13 @@ fn solve_priced(
         // Per participant: pairs that enter, and an upper bound on the best
         // score to a provider with room (kept pairs exactly, pruned ones by
         // the cut).
-        let priced: Vec<(Vec<Cand>, i64, bool)> = (0..n as u32)
+        #[allow(clippy::type_complexity)]
+        let mut priced: Vec<(Vec<Cand>, i64, bool, Vec<Cand>)> = (0..n as u32)
             .into_par_iter()
             .map(|p| {
+                let none = |best| (Vec::new(), best, false, Vec::new());
                 if res.pinned[p as usize] {
-                    return (Vec::new(), 0, false);
+                    return none(0);
                 }
                 let kept = &list[start[p as usize]..start[p as usize + 1]];
                 let mut best = kept
@@ -996,40 +1001,48 @@ fn solve_priced(
                     .unwrap_or(0);
                 let cut_p = cut[p as usize];
                 if cut_p == i64::MIN {
-                    return (Vec::new(), best, false);
+                    return none(best);
                 }
                 best = best.max(cut_p);
                 let u = us[p as usize];
                 // Every pruned pair scores at most `cut_p`, and `v ≥ 0`.
                 let bound = cut_p + offset - u;
                 if bound <= 0 {
-                    return (Vec::new(), best, false);
+                    return none(best);
                 }
                 // Partial pricing: at most `k` pairs per participant and
                 // round, those of largest reduced cost (ties: lower
                 // provider). Exactness needs only that the loop ends when
                 // none is left; admitting every positive pair at once let
-                // 150 million pairs in at a million participants.
-                let (duals, base) = match &inc {
+                // 150 million pairs in at a million participants. The next
+                // `k` are kept aside, so that the next pass need not look
+                // for them again.
+                let (duals, aside): (_, &[Cand]) = match &inc {
                     Some((l, dropped)) if !l.left_out[p as usize] && u >= l.us[p as usize] => {
-                        (dropped, offset - u)
+                        (dropped, &l.aside[p as usize])
                     }
-                    _ => (&duals, offset - u),
+                    _ => (&duals, &[]),
                 };
                 let filter = score::CellFilter {
                     duals,
                     bound,
-                    base,
+                    base: offset - u,
                     k,
+                    spare: k,
+                    aside,
+                    dual_of: &all_duals.by_id,
                 };
-                let (mut enter, left_out) =
-                    score::entering_pairs(inst, cfg, cands, mentors, p, &filter);
+                let score::Entering {
+                    mut enter,
+                    aside,
+                    left_out,
+                } = score::entering_pairs(inst, cfg, cands, mentors, p, &filter);
                 // The duals are feasible on the kept pairs: none can enter
                 // again (checked, as a pair twice in the graph would be wrong).
                 let before = enter.len();
                 enter.retain(|c| kept.binary_search_by_key(&c.q, |k| k.q).is_err());
                 debug_assert_eq!(enter.len(), before, "a kept pair priced positive");
-                (enter, best, left_out)
+                (enter, best, left_out, aside)
             })
             .collect();
         let entering: usize = priced.iter().map(|x| x.0.len()).sum();
@@ -1073,11 +1086,15 @@ fn solve_priced(
             values: duals.by_id,
             us,
             left_out: priced.iter().map(|x| x.2).collect(),
+            aside: priced
+                .iter_mut()
+                .map(|x| std::mem::take(&mut x.3))
+                .collect(),
         });
         let merged: Vec<Vec<Cand>> = priced
             .into_iter()
             .enumerate()
-            .map(|(p, (enter, _, _))| {
+            .map(|(p, (enter, _, _, _))| {
                 let mut v = list[start[p]..start[p + 1]].to_vec();
                 v.extend(enter);
                 v.sort_unstable_by_key(|c| c.q);
@@ -1146,8 +1163,11 @@ struct LastPass {
     values: Vec<i64>,
     /// Per participant: `u`.
     us: Vec<i64>,
-    /// Per participant: more positive pairs than partial pricing let in.
+    /// Per participant: more positive pairs than partial pricing let in
+    /// and kept aside.
     left_out: Vec<bool>,
+    /// Per participant: the positive pairs kept aside (sorted by provider).
+    aside: Vec<Vec<Cand>>,
 }
 
 fn cands_len(mentors: bool, cands: &Candidates) -> usize {

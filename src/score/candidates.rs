@@ -368,10 +368,11 @@ pub(crate) struct Duals {
     layers: Vec<LayerDuals>,
 }
 
-/// The duals of one grid: within each cell's positions
-/// `start[c]..start[c + 1]`, `order` lists the cell's positions by
-/// increasing dual (ties: position), and `sorted` their duals.
+/// The duals of one grid: per position (`by_pos`), and within each cell's
+/// positions `start[c]..start[c + 1]`, `order` lists the cell's positions
+/// by increasing dual (ties: position), and `sorted` their duals.
 struct LayerDuals {
+    by_pos: Vec<i64>,
     order: Vec<u32>,
     sorted: Vec<i64>,
 }
@@ -393,7 +394,12 @@ impl Duals {
                     order[cell].sort_unstable_by_key(|&pos| (dual(pos), pos));
                 }
                 let sorted = order.iter().map(|&pos| dual(pos)).collect();
-                LayerDuals { order, sorted }
+                let by_pos = (0..ids.len() as u32).map(dual).collect();
+                LayerDuals {
+                    by_pos,
+                    order,
+                    sorted,
+                }
             })
             .collect();
         Duals { by_id, layers }
@@ -403,13 +409,20 @@ impl Duals {
 /// What a pricing pass evaluates for one participant, and how: providers
 /// whose dual is below `bound`; a pair enters when its reduced cost
 /// `score + base − v` is positive, at most `k` of them (the largest
-/// reduced costs, ties to the lower provider).
+/// reduced costs, ties to the lower provider), and the next `spare` are
+/// kept aside for the next pass.
 pub(crate) struct CellFilter<'a> {
     pub duals: &'a Duals,
     pub bound: i64,
     /// `B − u` of the participant.
     pub base: i64,
     pub k: usize,
+    pub spare: usize,
+    /// Pairs kept aside last pass (scored; sorted by provider), priced
+    /// again at `dual_of`, and skipped by the scan.
+    pub aside: &'a [Cand],
+    /// Every provider's dual, for the pairs aside.
+    pub dual_of: &'a [i64],
 }
 
 impl CellFilter<'_> {
@@ -429,13 +442,22 @@ fn priced(cells: Option<&CellFilter<'_>>, q: u32) -> Option<i64> {
     }
 }
 
-/// The pairs of `p` that enter in a pricing pass: at most `cells.k` pairs
-/// of positive reduced cost, those of largest reduced cost (ties: lower
-/// provider), among providers whose dual is below the filter's bound; and
-/// whether a pair of positive reduced cost was left out. A pair that
-/// cannot reach the `k`-th largest is only bounded. Kept pairs have
-/// reduced cost `≤ 0` under the duals of a solve over them, so they never
-/// enter.
+/// The pairs of positive reduced cost of `p` in a pricing pass, among the
+/// pairs aside and the providers whose dual is below the filter's bound.
+pub(crate) struct Entering {
+    /// At most `k`, those of largest reduced cost (ties: lower provider),
+    /// sorted by provider.
+    pub enter: Vec<Cand>,
+    /// The next `spare` of them, sorted by provider.
+    pub aside: Vec<Cand>,
+    /// Whether there were more than `k + spare`.
+    pub left_out: bool,
+}
+
+/// The pairs of `p` that enter in a pricing pass (see [`Entering`]). A
+/// pair that cannot reach the `k + spare`-th largest reduced cost is only
+/// bounded. Kept pairs have reduced cost `≤ 0` under the duals of a solve
+/// over them, so they never enter.
 pub(crate) fn entering_pairs(
     inst: &Instance,
     cfg: &Config,
@@ -443,7 +465,7 @@ pub(crate) fn entering_pairs(
     mentors: bool,
     p: u32,
     cells: &CellFilter<'_>,
-) -> (Vec<Cand>, bool) {
+) -> Entering {
     let found = if mentors {
         mentor_candidates(
             inst,
@@ -466,17 +488,23 @@ pub(crate) fn entering_pairs(
         )
     };
     let price = found.price.expect("a pricing filter prices");
-    let mut out: Vec<Cand> = price
-        .heap
-        .into_iter()
-        .map(|e| Cand {
-            p,
-            q: (e.0).1.0,
-            score: (e.0).2,
-        })
-        .collect();
-    out.sort_unstable_by_key(|c| c.q);
-    (out, price.left_out)
+    let ranked = price.heap.into_sorted_vec();
+    let pair = |e: &std::cmp::Reverse<(i128, std::cmp::Reverse<u32>, i64)>| Cand {
+        p,
+        q: (e.0).1.0,
+        score: (e.0).2,
+    };
+    // Sorted ascending in `Reverse`: the largest reduced cost first.
+    let cut = ranked.len().min(cells.k);
+    let mut enter: Vec<Cand> = ranked[..cut].iter().map(pair).collect();
+    let mut aside: Vec<Cand> = ranked[cut..].iter().map(pair).collect();
+    enter.sort_unstable_by_key(|c| c.q);
+    aside.sort_unstable_by_key(|c| c.q);
+    Entering {
+        enter,
+        aside,
+        left_out: price.left_out,
+    }
 }
 
 /// Feasible providers: all of them less those some rule removed.
@@ -827,7 +855,10 @@ struct Found {
 /// [`CellFilter`]).
 struct Price {
     base: i64,
+    /// How many pairs to keep (enter and aside).
     k: usize,
+    /// Providers not to price here (their pairs are priced from aside).
+    skip: Vec<u32>,
     /// The best `k` so far, worst on top: reduced cost (larger is better),
     /// provider (smaller is better), score.
     #[allow(clippy::type_complexity)]
@@ -848,7 +879,7 @@ impl Price {
     ) {
         let rc = |score: i64| i128::from(score) + i128::from(self.base) - i128::from(v);
         let bound = rc(rest + upper());
-        if bound <= 0 {
+        if bound <= 0 || (!self.skip.is_empty() && self.skip.binary_search(&q).is_ok()) {
             return;
         }
         if self.heap.len() == self.k && self.heap.peek().is_some_and(|w| bound < (w.0).0) {
@@ -881,11 +912,19 @@ impl Found {
             counts: [0; Rule::COUNT],
             best: Best::new(top),
             skipped: i64::MIN,
-            price: cells.map(|f| Price {
-                base: f.base,
-                k: f.k.max(1),
-                heap: std::collections::BinaryHeap::new(),
-                left_out: false,
+            price: cells.map(|f| {
+                let mut price = Price {
+                    base: f.base,
+                    k: f.k.max(1) + f.spare,
+                    skip: Vec::new(),
+                    heap: std::collections::BinaryHeap::new(),
+                    left_out: false,
+                };
+                for c in f.aside {
+                    price.offer(c.q, f.dual_of[c.q as usize], c.score, || 0, || 0);
+                }
+                price.skip.extend(f.aside.iter().map(|c| c.q));
+                price
             }),
         }
     }
@@ -1128,9 +1167,21 @@ fn scan<T: HasGeo>(
         Some((d, bound)) => {
             for &(a, b) in ranges {
                 let (a, b) = (a as usize, b as usize);
-                let end = a + d.sorted[a..b].partition_point(|&v| v < bound);
-                for i in a..end {
-                    one!(d.order[i] as usize, d.sorted[i]);
+                let below = d.sorted[a..b].partition_point(|&v| v < bound);
+                if below * 8 < b - a {
+                    // Few: straight to them, in the order of their duals.
+                    for i in a..a + below {
+                        one!(d.order[i] as usize, d.sorted[i]);
+                    }
+                } else {
+                    // Many: the cell in its own order, which reads its
+                    // records one after another.
+                    for pos in a..b {
+                        let v = d.by_pos[pos];
+                        if v < bound {
+                            one!(pos, v);
+                        }
+                    }
                 }
             }
         }
@@ -1579,6 +1630,7 @@ mod tests {
             let mut price = Price {
                 base,
                 k,
+                skip: Vec::new(),
                 heap: std::collections::BinaryHeap::new(),
                 left_out: false,
             };

@@ -14,7 +14,7 @@ mod config;
 mod grid;
 
 pub(crate) use candidates::{
-    Cand, CellFilter, Duals, RuleCounts, all_mentor_pairs, all_offer_pairs, continuity,
+    Cand, CellFilter, Duals, Entering, RuleCounts, all_mentor_pairs, all_offer_pairs, continuity,
     entering_pairs, evaluate_mentor, evaluate_offer, mentor_breakdown_any, offer_breakdown_any,
     pruning, rules_of,
 };
