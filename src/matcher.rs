@@ -1091,17 +1091,19 @@ fn solve_priced(
                 .map(|x| std::mem::take(&mut x.3))
                 .collect(),
         });
-        let merged: Vec<Vec<Cand>> = priced
-            .into_iter()
-            .enumerate()
-            .map(|(p, (enter, _, _, _))| {
-                let mut v = list[start[p]..start[p + 1]].to_vec();
-                v.extend(enter);
-                v.sort_unstable_by_key(|c| c.q);
-                v
-            })
-            .collect();
-        (list, start) = csr(merged);
+        // The kept pairs and those that enter, straight into one new array
+        // (no list per participant: at a million that copy was the peak).
+        let mut merged = Vec::with_capacity(list.len() + entering);
+        let mut merged_start = Vec::with_capacity(n + 1);
+        for (p, (enter, _, _, _)) in priced.into_iter().enumerate() {
+            let from = merged.len();
+            merged_start.push(from);
+            merged.extend_from_slice(&list[start[p]..start[p + 1]]);
+            merged.extend(enter);
+            merged[from..].sort_unstable_by_key(|c| c.q);
+        }
+        merged_start.push(merged.len());
+        (list, start) = (merged, merged_start);
     }
 }
 
