@@ -502,6 +502,19 @@ impl Problem {
         super::solve::solve(self, objective, min_offset, warm, stop)
     }
 
+    /// As [`Problem::solve_at_least`], consuming the problem, whose edge
+    /// list is dropped once the solver has its own copy.
+    pub(crate) fn solve_at_least_owned(
+        self,
+        objective: Objective,
+        min_offset: i64,
+        warm: Option<&super::solve::Warm>,
+        stop: super::Stop<'_>,
+    ) -> Result<Assignment> {
+        self.check_shape()?;
+        super::solve::solve_owned(self, objective, min_offset, warm, stop)
+    }
+
     pub(crate) fn check_shape(&self) -> Result<()> {
         if self.n_left > MAX_LEFT {
             return Err(Error::TooLarge {
