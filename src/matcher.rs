@@ -913,6 +913,20 @@ fn solve_priced(
     let cut = if mentors { &cands.cut.0 } else { &cands.cut.1 };
     let b_all = whole_graph_offset(caps, pinned, list, start, cut);
     let (mut list, mut start) = (list.clone(), start.clone());
+    // One restricted solve at the whole graph's offset.
+    let solve_round = |list: &[Cand], start: &[usize], warm: Option<&PrevSolve>| {
+        solve_side(
+            n,
+            caps,
+            list,
+            start,
+            pinned,
+            pinned_min,
+            objective,
+            (b_all, warm),
+            stop,
+        )
+    };
     // What the last pass priced against, for incremental passes.
     let mut last: Option<LastPass> = None;
     // The last solve, to start the next one from.
@@ -923,17 +937,7 @@ fn solve_priced(
                 stage: "solve".to_owned(),
             });
         }
-        let res = solve_side(
-            n,
-            caps,
-            &list,
-            &start,
-            pinned,
-            pinned_min,
-            objective,
-            (b_all, prev.as_ref()),
-            stop,
-        )?;
+        let res = solve_round(&list, &start, prev.as_ref())?;
         pricing.rounds += 1;
         let proof = res
             .proof
@@ -1058,17 +1062,7 @@ fn solve_priced(
             // The offset is too small for the whole graph: solve over every pair.
             let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
             let (list, start) = csr(full);
-            let res = solve_side(
-                n,
-                caps,
-                &list,
-                &start,
-                pinned,
-                pinned_min,
-                objective,
-                (b_all, None),
-                stop,
-            )?;
+            let res = solve_round(&list, &start, None)?;
             pricing.rounds += 1;
             pricing.entered = list.len() as u64 - (cands_len(mentors, cands) as u64);
             pricing.proven = true;
