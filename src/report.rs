@@ -352,7 +352,10 @@ pub struct Summary {
     pub pinned: u32,
     /// Pinned pairs that break a hard rule.
     pub pinned_with_violations: u32,
-    /// Feasible pairs left out of the solver by `top_k` (0 without pruning).
+    /// Pairs left out of the solver by `top_k` (0 without pruning): the
+    /// feasible ones, and pairs left before their rules were checked
+    /// because a bound on their score could not reach the participant's
+    /// best `top_k` (some of those may be infeasible).
     #[serde(default)]
     pub pruned_pairs: u64,
     /// Pruned pairs that entered because pricing showed they could improve the optimum.
@@ -531,7 +534,7 @@ impl fmt::Display for Report {
         if s.pruned_pairs > 0 {
             writeln!(
                 f,
-                "top-k pruning: {} feasible pairs left out, {} priced back in, {} solves; proven optimal: {}",
+                "top-k pruning: {} pairs left out, {} priced back in, {} solves; proven optimal: {}",
                 s.pruned_pairs,
                 s.priced_in,
                 s.pricing_rounds,

@@ -362,11 +362,53 @@ impl WeekMask {
     pub fn covers(&self, other: &WeekMask) -> bool {
         self.0.iter().zip(&other.0).all(|(a, b)| b & !a == 0)
     }
+
+    /// The week in blocks of six hours: bit `4·day + hour / 6` is set when
+    /// any slot of that block is. Two masks share at most
+    /// [`BLOCK_MINUTES`] minutes per block both have, and `other` is not
+    /// covered when it has a block `self` lacks.
+    pub(crate) fn blocks(&self) -> u32 {
+        const PER_BLOCK: usize = SLOTS_PER_DAY / 4;
+        let mut out = 0;
+        for b in 0..SLOTS_PER_WEEK / PER_BLOCK {
+            let start = b * PER_BLOCK;
+            let (w, o) = (start / 64, start % 64);
+            let mut bits = self.0[w] >> o;
+            if o + PER_BLOCK > 64 && w + 1 < WORDS {
+                bits |= self.0[w + 1] << (64 - o);
+            }
+            if bits & ((1 << PER_BLOCK) - 1) != 0 {
+                out |= 1 << b;
+            }
+        }
+        out
+    }
 }
+
+/// Minutes in one block of [`WeekMask::blocks`].
+pub(crate) const BLOCK_MINUTES: u32 = (SLOTS_PER_DAY / 4 * 15) as u32;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_the_six_hour_blocks_with_a_slot() {
+        let m = |s: &str| WeekMask::from_ranges(&[s.parse::<TimeRange>().unwrap()]);
+        assert_eq!(m("mon 05:45-06:00").blocks(), 0b1);
+        assert_eq!(m("mon 05:45-06:15").blocks(), 0b11);
+        assert_eq!(m("mon 23:45-24:00").blocks(), 0b1000);
+        assert_eq!(m("tue 00:00-00:15").blocks(), 0b1_0000);
+        assert_eq!(m("sun 18:00-24:00").blocks(), 1 << 27);
+        assert_eq!(m("mon-sun 00:00-24:00").blocks(), (1 << 28) - 1);
+        assert_eq!(WeekMask::default().blocks(), 0);
+        // Every single slot lands in its block (across word boundaries too).
+        for slot in 0..SLOTS_PER_WEEK {
+            let mut w = WeekMask::default();
+            w.0[slot / 64] |= 1 << (slot % 64);
+            assert_eq!(w.blocks(), 1 << (slot / 24), "slot {slot}");
+        }
+    }
 
     #[test]
     fn parses_and_prints() {

@@ -11,6 +11,7 @@ mod language;
 mod location;
 mod people;
 
+pub(crate) use availability::BLOCK_MINUTES;
 pub use availability::{
     ParseTimeRangeError, SLOTS_PER_DAY, SLOTS_PER_WEEK, TimeRange, WeekMask, Weekday,
 };

@@ -10,6 +10,7 @@ use super::{Breakdown, Config, Rule};
 use crate::control::{Control, Stage};
 use crate::error::Result;
 use crate::instance::{Geo, Instance, MentC, OfferC, PartC};
+use crate::model::BLOCK_MINUTES;
 use crate::model::{MentorId, OfferId, ParticipantId};
 
 /// Counts of providers removed per rule (indexed by `Rule as usize`).
@@ -204,8 +205,8 @@ impl Previous {
 /// Spatial indexes of the providers: mentors, and offers per kind.
 #[derive(Debug, Clone)]
 pub(crate) struct Index {
-    mentors: Layer<MentC>,
-    offers_by_kind: [Layer<OfferC>; 4],
+    mentors: Layer<MentC, MentUb>,
+    offers_by_kind: [Layer<OfferC, OfferUb>; 4],
     /// The CEFR rank the mentors' language sets were built for (see
     /// [`Hot::langs`]); `None` when the configuration asked for no shared
     /// language, and the sets are not used.
@@ -219,11 +220,14 @@ pub(crate) struct Index {
 /// per provider), then reads the record of those in reach that the
 /// buckets do not rule out.
 #[derive(Debug, Clone, Default)]
-struct Layer<T> {
+struct Layer<T, U> {
     grid: Grid,
     /// Per position: unit vector and [`Geo::reach`] of the provider's own
     /// radius (`+∞` when only the participant's radius counts).
     at: Vec<Hot>,
+    /// Per position: what bounds a pair's score without the record
+    /// ([`MentUb`], [`OfferUb`]), read for the providers in reach.
+    ub: Vec<U>,
     /// Per position: the provider's record.
     recs: Vec<T>,
 }
@@ -249,8 +253,215 @@ fn lang_set(langs: &[(u32, u8)], min_rank: u8) -> u64 {
         .fold(0, |set, l| set | 1u64 << (l.0 % 64))
 }
 
-impl<T: Clone> Layer<T> {
-    fn new(all: &[T], keep: impl Fn(&T) -> bool, hot: impl Fn(&T) -> Hot) -> Self
+/// Ids as a set of 64 buckets (id mod 64), which can only prove absence
+/// (as [`lang_set`]).
+fn id_set(ids: impl IntoIterator<Item = u32>) -> u64 {
+    ids.into_iter().fold(0, |set, id| set | 1u64 << (id % 64))
+}
+
+/// What bounds the score of a pair with a mentor, read without its record
+/// (see [`mentor_upper`]).
+#[derive(Debug, Clone, Copy)]
+struct MentUb {
+    skills: u64,
+    sectors: u64,
+    /// Languages at any level.
+    langs: u64,
+    tags: u64,
+    blocks: u32,
+    minutes: u32,
+    /// Its best language rank.
+    top_rank: u8,
+    max_travel_km: f64,
+}
+
+impl MentUb {
+    fn new(m: &MentC) -> Self {
+        MentUb {
+            skills: id_set(m.skills.iter().map(|s| s.0)),
+            sectors: id_set(m.sectors.iter().copied()),
+            langs: lang_set(&m.langs, 0),
+            tags: id_set(m.tags.iter().copied()),
+            blocks: m.avail.blocks(),
+            minutes: m.avail.minutes(),
+            top_rank: m.langs.iter().map(|l| l.1).max().unwrap_or(0),
+            max_travel_km: m.max_travel_km,
+        }
+    }
+}
+
+/// What bounds the score of a pair with an offer, read without its record
+/// (see [`offer_upper`]): the first required skill and language (most
+/// offers require at most one of each) and how many there are.
+#[derive(Debug, Clone, Copy)]
+struct OfferUb {
+    sector: u64,
+    skill: (u32, u8),
+    lang: (u32, u8),
+    skills: u8,
+    langs: u8,
+    blocks: u32,
+    permit: bool,
+}
+
+impl OfferUb {
+    fn new(o: &OfferC) -> Self {
+        let first = |v: &[(u32, u8)]| v.first().copied().unwrap_or((0, 0));
+        let count = |v: &[(u32, u8)]| v.len().min(usize::from(u8::MAX)) as u8;
+        OfferUb {
+            sector: o.sector.map_or(0, |s| id_set([s])),
+            skill: first(&o.req_skills),
+            lang: first(&o.req_langs),
+            skills: count(&o.req_skills),
+            langs: count(&o.req_langs),
+            blocks: o.schedule.blocks(),
+            permit: o.needs_work_permit,
+        }
+    }
+}
+
+/// A participant as [`mentor_upper`] and [`offer_upper`] read it.
+struct PartKey {
+    skills: u64,
+    /// The most skills of the participant in one bucket of `skills`.
+    skill_mult: u32,
+    sectors: u64,
+    /// Per CEFR rank `r`: the buckets of its languages at `r` or better.
+    lang_at: [u64; 7],
+    top_rank: u8,
+    requirements: u64,
+    blocks: u32,
+    minutes: u32,
+    /// The waiting criterion, the same for every pair.
+    waiting: i64,
+}
+
+impl PartKey {
+    fn new(pc: &PartC, cfg: &Config) -> Self {
+        let mut per_bucket = [0u8; 64];
+        for s in &pc.skills {
+            per_bucket[(s.0 % 64) as usize] += 1;
+        }
+        let mut lang_at = [0u64; 7];
+        for (r, set) in lang_at.iter_mut().enumerate() {
+            *set = lang_set(&pc.langs, r as u8);
+        }
+        PartKey {
+            skills: id_set(pc.skills.iter().map(|s| s.0)),
+            skill_mult: u32::from(per_bucket.iter().copied().max().unwrap_or(0)),
+            sectors: id_set(pc.sectors.iter().copied()),
+            lang_at,
+            top_rank: pc.langs.iter().map(|l| l.1).max().unwrap_or(0).min(6),
+            requirements: id_set(pc.requirements.iter().copied()),
+            blocks: pc.avail.blocks(),
+            minutes: pc.avail.minutes(),
+            waiting: i64::from(cfg.weights.waiting) * waiting_permille(pc, cfg),
+        }
+    }
+}
+
+/// An upper bound on the score of participant `pc` with mentor `u`
+/// (without continuity), the distance taken as at least `lower_km`; `None`
+/// when some rule surely removes the pair. Read from the buckets alone: at
+/// most the skills whose bucket the mentor has, a shared sector if a
+/// bucket is shared, the participant's best rank in a language whose
+/// bucket the mentor has (up to the mentor's best), and the time of the
+/// six-hour blocks both have.
+fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config, lower_km: f64) -> Option<i64> {
+    let (w, rules) = (&cfg.weights, &cfg.rules);
+    if rules.mentor_requirements && key.requirements & !u.tags != 0 {
+        return None;
+    }
+    let common = key
+        .minutes
+        .min(u.minutes)
+        .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones());
+    if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
+        return None;
+    }
+    let n = pc.skills.len() as u32;
+    let skills = if n == 0 {
+        0
+    } else {
+        i64::from(((key.skills & u.skills).count_ones() * key.skill_mult).min(n)) * 1000
+            / i64::from(n)
+    };
+    let sector = if key.sectors & u.sectors != 0 {
+        1000
+    } else {
+        0
+    };
+    let mut r = key.top_rank.min(u.top_rank);
+    while r > 0 && key.lang_at[usize::from(r)] & u.langs == 0 {
+        r -= 1;
+    }
+    let language = i64::from(r.saturating_sub(1)) * 200;
+    let sat = w.time_saturation_minutes;
+    let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
+    let limit = pc.max_travel_km.min(u.max_travel_km);
+    Some(
+        i64::from(w.skills) * skills
+            + i64::from(w.sector) * sector
+            + i64::from(w.language) * language
+            + i64::from(w.time) * time
+            + key.waiting
+            + distance_credit(cfg, lower_km, limit),
+    )
+}
+
+/// The credit of [`requirement_fit`] bounded from the first requirement
+/// `(id, level)` of `n`: exact for it, full for the others; `None` when
+/// the participant lacks it and `rule` removes such pairs.
+fn first_requirement_credit(
+    have: &[(u32, u8)],
+    (id, lvl): (u32, u8),
+    n: u8,
+    rule: bool,
+) -> Option<i64> {
+    if n == 0 {
+        return Some(0);
+    }
+    let first = match have.binary_search_by_key(&id, |x| x.0) {
+        Ok(k) if have[k].1 >= lvl => (i64::from((have[k].1 - lvl).min(2)) + 1) * 1000 / 3,
+        _ if rule => return None,
+        _ => 0,
+    };
+    Some((first + 1000 * (i64::from(n) - 1)) / i64::from(n))
+}
+
+/// An upper bound on the score of participant `pc` with offer `u`, as
+/// [`mentor_upper`]: the first required skill and language exactly, full
+/// credit for the others and for the time, a sector if its bucket is
+/// shared.
+fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, lower_km: f64) -> Option<i64> {
+    let (w, rules) = (&cfg.weights, &cfg.rules);
+    if rules.offer_work_permit && u.permit && !pc.work_permit {
+        return None;
+    }
+    if rules.offer_schedule && u.blocks & !key.blocks != 0 {
+        return None;
+    }
+    let req = rules.offer_requirements;
+    let language = first_requirement_credit(&pc.langs, u.lang, u.langs, req)?;
+    let skills = first_requirement_credit(&pc.skills, u.skill, u.skills, req)?;
+    let sector = if key.sectors & u.sector != 0 { 1000 } else { 0 };
+    Some(
+        i64::from(w.skills) * skills
+            + i64::from(w.sector) * sector
+            + i64::from(w.language) * language
+            + i64::from(w.time) * 1000
+            + key.waiting
+            + distance_credit(cfg, lower_km, pc.max_travel_km),
+    )
+}
+
+impl<T: Clone, U> Layer<T, U> {
+    fn new(
+        all: &[T],
+        keep: impl Fn(&T) -> bool,
+        hot: impl Fn(&T) -> Hot,
+        ub: impl Fn(&T) -> U,
+    ) -> Self
     where
         T: HasGeo,
     {
@@ -266,7 +477,8 @@ impl<T: Clone> Layer<T> {
             .map(|&q| all[q as usize].clone())
             .collect();
         let at = recs.iter().map(hot).collect();
-        Layer { grid, at, recs }
+        let ub = recs.iter().map(ub).collect();
+        Layer { grid, at, ub, recs }
     }
 }
 
@@ -298,6 +510,7 @@ impl Index {
                     reach: f64::INFINITY,
                     langs: lang_set(&o.req_langs, 0),
                 },
+                OfferUb::new,
             )
         };
         let rank = cfg.rules.min_shared_language.map(crate::model::Cefr::rank);
@@ -311,6 +524,7 @@ impl Index {
                     reach: m.reach,
                     langs: lang_set(&m.langs, rank.unwrap_or(0)),
                 },
+                MentUb::new,
             ),
             offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
             mentor_lang_rank: rank,
@@ -849,6 +1063,9 @@ struct Found {
     skipped: i64,
     /// In a pricing pass: the pairs that enter, instead of `out`.
     price: Option<Price>,
+    /// Whether a pair was left out by [`Found::bounded_out`] without its
+    /// rules being counted.
+    unchecked: bool,
 }
 
 /// The entering pairs of one participant in a pricing pass (see
@@ -912,6 +1129,7 @@ impl Found {
             counts: [0; Rule::COUNT],
             best: Best::new(top),
             skipped: i64::MIN,
+            unchecked: false,
             price: cells.map(|f| {
                 let mut price = Price {
                     base: f.base,
@@ -926,6 +1144,51 @@ impl Found {
                 price.skip.extend(f.aside.iter().map(|c| c.q));
                 price
             }),
+        }
+    }
+
+    /// Whether the pair with provider `q` (dual `v`) can be left without
+    /// checking its rules, from `upper`, a bound on its score without
+    /// continuity (`None`: some rule surely removes it). Only once the
+    /// pair cannot matter: with a `k`, when the `k` best so far are known
+    /// and the bound is below the `k`-th (the bound goes into `skipped`);
+    /// in a pricing pass, when its reduced cost cannot be positive, or
+    /// cannot be among the best `k` once a positive one was left out.
+    /// With a `k`, a pair some rule surely removes is left too. Rules are
+    /// then not counted (`unchecked`): the counts only matter for a
+    /// participant left with no feasible pair, whose providers are then
+    /// checked again one by one.
+    fn bounded_out(
+        &mut self,
+        cfg: &Config,
+        (q, v): (u32, i64),
+        upper: impl FnOnce() -> Option<i64>,
+    ) -> bool {
+        if let Some(price) = &self.price {
+            let Some(u) = upper() else { return true };
+            let bound = i128::from(u + continuity(cfg, self.prev, q)) + i128::from(price.base)
+                - i128::from(v);
+            bound <= 0
+                || (price.left_out
+                    && price.heap.len() == price.k
+                    && price.heap.peek().is_some_and(|w| bound < (w.0).0))
+        } else if self.best.k > 0 {
+            match (upper(), self.best.threshold()) {
+                (None, _) => {
+                    self.unchecked = true;
+                    true
+                }
+                (Some(u), Some(t)) => {
+                    let bound = u + continuity(cfg, self.prev, q);
+                    if bound < t {
+                        self.skipped = self.skipped.max(bound);
+                    }
+                    bound < t
+                }
+                (Some(_), None) => false,
+            }
+        } else {
+            false
         }
     }
 
@@ -1011,6 +1274,7 @@ fn mentor_candidates(
             (Some(min), Some(built)) if min.rank() >= built => Some(lang_set(&pc.langs, built)),
             _ => None,
         };
+        let key = PartKey::new(pc, cfg);
         let (seen, no_language) = scan(
             layer,
             &ranges,
@@ -1018,11 +1282,16 @@ fn mentor_candidates(
             |m| m.max_travel_km,
             cells.map(|f| f.layer(0)),
             |set| buckets.is_some_and(|b| b & set == 0),
-            |q, mc, qcs| {
+            |q, pos, qcs| {
+                let lower = distance_lower_bound(qcs);
+                if found.bounded_out(cfg, q, || {
+                    mentor_upper(pc, &key, &layer.ub[pos], cfg, lower)
+                }) {
+                    return;
+                }
+                let mc = &layer.recs[pos];
                 let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q.0), true);
-                found.take(cfg, q, checked, distance_lower_bound(qcs), || {
-                    pc.geo.distance_km(&mc.geo)
-                });
+                found.take(cfg, q, checked, lower, || pc.geo.distance_km(&mc.geo));
             },
         );
         // Everyone not seen in reach is too far (distance is checked first).
@@ -1036,6 +1305,10 @@ fn mentor_candidates(
             let checked = mentor_rules(pc, mc, cfg, far, || forbidden(m), true);
             found.take(cfg, (m, v), checked, 0.0, || pc.geo.distance_km(&mc.geo));
         }
+    }
+    if found.unchecked && found.out.is_empty() {
+        // No feasible pair: count every rule, without bounds.
+        return mentor_candidates(inst, cfg, index, p, prev, cells, None);
     }
     found
 }
@@ -1078,6 +1351,7 @@ fn offer_candidates(
         // has no language in requires a language it does not speak.
         let spoken = lang_set(&pc.langs, 0);
         let check = cfg.rules.offer_requirements;
+        let key = PartKey::new(pc, cfg);
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
@@ -1091,11 +1365,16 @@ fn offer_candidates(
                 |_| f64::INFINITY,
                 cells.map(|f| f.layer(k)),
                 |set| check && set & !spoken != 0,
-                |q, oc, qcs| {
+                |q, pos, qcs| {
+                    let lower = distance_lower_bound(qcs);
+                    if found
+                        .bounded_out(cfg, q, || offer_upper(pc, &key, &layer.ub[pos], cfg, lower))
+                    {
+                        return;
+                    }
+                    let oc = &layer.recs[pos];
                     let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true);
-                    found.take(cfg, q, checked, distance_lower_bound(qcs), || {
-                        pc.geo.distance_km(&oc.geo)
-                    });
+                    found.take(cfg, q, checked, lower, || pc.geo.distance_km(&oc.geo));
                 },
             );
             found.counts[Rule::TooFar as usize] += n - seen;
@@ -1110,6 +1389,10 @@ fn offer_candidates(
             found.take(cfg, (o, v), checked, 0.0, || pc.geo.distance_km(&oc.geo));
         }
     }
+    if found.unchecked && found.out.is_empty() {
+        // No feasible pair: count every rule, without bounds.
+        return offer_candidates(inst, cfg, index, p, prev, cells, None);
+    }
     found
 }
 
@@ -1118,19 +1401,19 @@ fn offer_candidates(
 /// and the bound a dual must be below), the cell's providers whose dual is
 /// below the bound. Providers within both radii (the participant's, and
 /// the provider's own where its `at` reach is finite, `limit` in km) are
-/// handed to `visit` with their dual (0 without `duals`), unless
+/// handed to `visit` by position, with their dual (0 without `duals`), unless
 /// `rejected` rules them out by their language buckets (the first rule
 /// after the distance). Returns how many providers count as seen here, in
 /// reach (the rest of the layer is beyond the ranges or a radius, hence
 /// too far), and how many of those the buckets ruled out.
-fn scan<T: HasGeo>(
-    layer: &Layer<T>,
+fn scan<T: HasGeo, U>(
+    layer: &Layer<T, U>,
     ranges: &[(u32, u32)],
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
     duals: Option<(&LayerDuals, i64)>,
     rejected: impl Fn(u64) -> bool,
-    mut visit: impl FnMut((u32, i64), &T, f64),
+    mut visit: impl FnMut((u32, i64), usize, f64),
 ) -> (u32, u32) {
     let ids = layer.grid.ids();
     let (mut visited, mut bucketed) = (0, 0);
@@ -1151,7 +1434,7 @@ fn scan<T: HasGeo>(
                 if rejected(h.langs) {
                     bucketed += 1;
                 } else {
-                    visit((ids[pos], $v), rec, qcs);
+                    visit((ids[pos], $v), pos, qcs);
                 }
             }
         }};
@@ -1600,6 +1883,94 @@ mod tests {
         assert_eq!(best_shared(&[(0, 6)], &[(1, 6)]), None);
     }
 
+    /// The bounds that let the scan skip a pair's record: at least the
+    /// pair's score whenever it is feasible, `None` only when a rule
+    /// removes it, under the default rules and with each rule off.
+    #[test]
+    fn record_free_bounds_hold_and_are_often_exact() {
+        let mut data = crate::synth::National::new()
+            .seed(11)
+            .participants(600)
+            .mentors(200)
+            .offers(400)
+            .build();
+        // More skills than buckets, so that a participant has several in
+        // one bucket and a mentor has them all.
+        let extra =
+            |level| (0..70).map(move |i| crate::model::Skill::new(format!("extra-{i}"), level));
+        for p in data.participants.iter_mut().step_by(5) {
+            p.skills.extend(extra(2));
+        }
+        for m in data.mentors.iter_mut().step_by(4) {
+            m.skills.extend(extra(3));
+        }
+        // Offers with a second requirement, to credit beyond the first.
+        for c in &mut data.companies {
+            for o in c.offers.iter_mut().step_by(2) {
+                o.required_languages
+                    .push(crate::model::Language::new("en", crate::model::Cefr::A1));
+                o.required_skills
+                    .push(crate::model::Skill::new("extra-5", 1));
+            }
+        }
+        let inst = Instance::new(data).expect("valid");
+        let default = Config::default();
+        let mut configs = vec![default.clone()];
+        let mut off = default.clone();
+        off.rules.min_common_minutes = 0;
+        off.rules.mentor_requirements = false;
+        off.rules.offer_requirements = false;
+        off.rules.offer_schedule = false;
+        off.rules.offer_work_permit = false;
+        configs.push(off);
+        let mut strict = default.clone();
+        strict.rules.min_common_minutes = 180;
+        strict.weights = strict.weights.skills(7).language(3);
+        strict.weights.time_saturation_minutes = 600;
+        configs.push(strict);
+        let (mut exact, mut feasible, mut proved) = (0, 0, 0);
+        for cfg in &configs {
+            for (p, pc) in inst.participants.iter().enumerate() {
+                let key = PartKey::new(pc, cfg);
+                for (q, mc) in inst.mentors.iter().enumerate() {
+                    let d = pc.geo.distance_km(&mc.geo);
+                    let upper = mentor_upper(pc, &key, &MentUb::new(mc), cfg, d);
+                    match evaluate_mentor(&inst, cfg, p as u32, q as u32, true) {
+                        Ok(b) => {
+                            let u = upper.expect("a feasible pair is not ruled out");
+                            assert!(u >= b.total(), "mentor {p} {q}: {u} < {}", b.total());
+                            feasible += 1;
+                            exact += usize::from(u == b.total());
+                        }
+                        Err(mask) if mask != bit(Rule::TooFar) => {
+                            proved += usize::from(upper.is_none());
+                        }
+                        Err(_) => {}
+                    }
+                }
+                for (q, oc) in inst.offers.iter().enumerate() {
+                    let d = pc.geo.distance_km(&oc.geo);
+                    let upper = offer_upper(pc, &key, &OfferUb::new(oc), cfg, d);
+                    match evaluate_offer(&inst, cfg, p as u32, q as u32, true) {
+                        Ok(b) => {
+                            let u = upper.expect("a feasible pair is not ruled out");
+                            assert!(u >= b.total(), "offer {p} {q}: {u} < {}", b.total());
+                            feasible += 1;
+                            exact += usize::from(u == b.total());
+                        }
+                        Err(mask) if mask != bit(Rule::TooFar) => {
+                            proved += usize::from(upper.is_none());
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+        assert!(feasible > 10_000, "{feasible} feasible pairs");
+        assert!(exact * 5 > feasible, "{exact} of {feasible} bounds exact");
+        assert!(proved > 10_000, "{proved} pairs ruled out from the buckets");
+    }
+
     #[test]
     fn language_buckets_only_prove_absence() {
         // Ranks below the one asked for are left out of the set.
@@ -1757,23 +2128,34 @@ mod tests {
         // one, though some pruned pairs were only bounded, never scored.
         let k = 3;
         let pruned = Candidates::compute(&inst, &cfg.clone().top_k(k as u32)).expect("computed");
-        let mut bounded_only = 0;
+        let (mut bounded_only, mut no_pair) = (0, 0);
         for p in 0..inst.participants.len() as u32 {
             for mentors in [true, false] {
-                let (mut list, _) = brute(mentors, p);
+                let (mut list, counts) = brute(mentors, p);
                 list.sort_by_key(|&(q, s)| (std::cmp::Reverse(s), q));
-                let (kept, cut) = if mentors {
-                    (pruned.mentors_of(p), pruned.cut.0[p as usize])
+                let (kept, cut, rejected) = if mentors {
+                    let r = &pruned.mentor_rejected[p as usize];
+                    (pruned.mentors_of(p), pruned.cut.0[p as usize], r)
                 } else {
-                    (pruned.offers_of(p), pruned.cut.1[p as usize])
+                    let r = &pruned.offer_rejected[p as usize];
+                    (pruned.offers_of(p), pruned.cut.1[p as usize], r)
                 };
+                if list.is_empty() {
+                    // What the report says of those left with none.
+                    assert_eq!(rejected, &counts, "participant {p}, mentors {mentors}");
+                    no_pair += 1;
+                }
                 let mut best: Vec<(u32, i64)> = list.iter().take(k).copied().collect();
                 best.sort_unstable();
                 let kept: Vec<(u32, i64)> = kept.iter().map(|c| (c.q, c.score)).collect();
                 assert_eq!(kept, best, "participant {p}, mentors {mentors}");
-                match list.get(k) {
-                    None => assert_eq!(cut, i64::MIN),
-                    Some(&(_, first_out)) => {
+                // A pair left out on its bound before its rules were
+                // checked may be infeasible: with exactly `k` feasible
+                // pairs, the cut need not be `i64::MIN`.
+                match (list.get(k), list.len() < k) {
+                    (_, true) => assert_eq!(cut, i64::MIN),
+                    (None, false) => assert!(cut <= list[k - 1].1, "cut {cut}"),
+                    (Some(&(_, first_out)), false) => {
                         assert!(cut >= first_out && cut <= list[k - 1].1, "cut {cut}");
                     }
                 }
@@ -1786,6 +2168,7 @@ mod tests {
             }
         }
         assert!(bounded_only > 0, "some pruned pairs were only bounded");
+        assert!(no_pair > 0, "some participants have no feasible pair");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! results are collected in participant order, so they are the same with any
 //! thread count.
 
-mod candidates;
+pub(crate) mod candidates;
 mod config;
 mod grid;
 
