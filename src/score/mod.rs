@@ -9,7 +9,7 @@
 //! results are collected in participant order, so they are the same with any
 //! thread count.
 
-pub(crate) mod candidates;
+mod candidates;
 mod config;
 mod grid;
 
