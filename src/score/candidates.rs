@@ -325,6 +325,9 @@ struct PartKey {
     skills: u64,
     /// The most skills of the participant in one bucket of `skills`.
     skill_mult: u32,
+    /// The skills credit (thousandths) of `h` skills found, for `h` up to
+    /// the participant's count (more count as all).
+    skill_credit: Vec<i64>,
     sectors: u64,
     /// Per CEFR rank `r`: the buckets of its languages at `r` or better.
     lang_at: [u64; 7],
@@ -349,6 +352,10 @@ impl PartKey {
         PartKey {
             skills: id_set(pc.skills.iter().map(|s| s.0)),
             skill_mult: u32::from(per_bucket.iter().copied().max().unwrap_or(0)),
+            skill_credit: match pc.skills.len() as i64 {
+                0 => vec![0],
+                n => (0..=n).map(|h| h * 1000 / n).collect(),
+            },
             sectors: id_set(pc.sectors.iter().copied()),
             lang_at,
             top_rank: pc.langs.iter().map(|l| l.1).max().unwrap_or(0).min(6),
@@ -361,13 +368,13 @@ impl PartKey {
 }
 
 /// An upper bound on the score of participant `pc` with mentor `u`
-/// (without continuity), the distance taken as at least `lower_km`; `None`
-/// when some rule surely removes the pair. Read from the buckets alone: at
+/// without continuity and distance, and the radius the distance criterion
+/// counts from; `None` when some rule surely removes the pair. Read from the buckets alone: at
 /// most the skills whose bucket the mentor has, a shared sector if a
 /// bucket is shared, the participant's best rank in a language whose
 /// bucket the mentor has (up to the mentor's best), and the time of the
 /// six-hour blocks both have.
-fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config, lower_km: f64) -> Option<i64> {
+fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Option<(i64, f64)> {
     let (w, rules) = (&cfg.weights, &cfg.rules);
     if rules.mentor_requirements && key.requirements & !u.tags != 0 {
         return None;
@@ -379,13 +386,8 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config, lower_km: f
     if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
         return None;
     }
-    let n = pc.skills.len() as u32;
-    let skills = if n == 0 {
-        0
-    } else {
-        i64::from(((key.skills & u.skills).count_ones() * key.skill_mult).min(n)) * 1000
-            / i64::from(n)
-    };
+    let hits = (key.skills & u.skills).count_ones() * key.skill_mult;
+    let skills = key.skill_credit[(hits as usize).min(key.skill_credit.len() - 1)];
     let sector = if key.sectors & u.sectors != 0 {
         1000
     } else {
@@ -399,14 +401,14 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config, lower_km: f
     let sat = w.time_saturation_minutes;
     let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
     let limit = pc.max_travel_km.min(u.max_travel_km);
-    Some(
+    Some((
         i64::from(w.skills) * skills
             + i64::from(w.sector) * sector
             + i64::from(w.language) * language
             + i64::from(w.time) * time
-            + key.waiting
-            + distance_credit(cfg, lower_km, limit),
-    )
+            + key.waiting,
+        limit,
+    ))
 }
 
 /// The credit of [`requirement_fit`] bounded from the first requirement
@@ -433,7 +435,7 @@ fn first_requirement_credit(
 /// [`mentor_upper`]: the first required skill and language exactly, full
 /// credit for the others and for the time, a sector if its bucket is
 /// shared.
-fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, lower_km: f64) -> Option<i64> {
+fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config) -> Option<(i64, f64)> {
     let (w, rules) = (&cfg.weights, &cfg.rules);
     if rules.offer_work_permit && u.permit && !pc.work_permit {
         return None;
@@ -445,14 +447,14 @@ fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, lower_km: f
     let language = first_requirement_credit(&pc.langs, u.lang, u.langs, req)?;
     let skills = first_requirement_credit(&pc.skills, u.skill, u.skills, req)?;
     let sector = if key.sectors & u.sector != 0 { 1000 } else { 0 };
-    Some(
+    Some((
         i64::from(w.skills) * skills
             + i64::from(w.sector) * sector
             + i64::from(w.language) * language
             + i64::from(w.time) * 1000
-            + key.waiting
-            + distance_credit(cfg, lower_km, pc.max_travel_km),
-    )
+            + key.waiting,
+        pc.max_travel_km,
+    ))
 }
 
 impl<T: Clone, U> Layer<T, U> {
@@ -1162,31 +1164,44 @@ impl Found {
         &mut self,
         cfg: &Config,
         (q, v): (u32, i64),
-        upper: impl FnOnce() -> Option<i64>,
+        upper: impl FnOnce() -> Option<(i64, f64)>,
+        lower_km: impl Fn() -> f64,
     ) -> bool {
-        if let Some(price) = &self.price {
-            let Some(u) = upper() else { return true };
-            let bound = i128::from(u + continuity(cfg, self.prev, q)) + i128::from(price.base)
-                - i128::from(v);
-            bound <= 0
-                || (price.left_out
-                    && price.heap.len() == price.k
-                    && price.heap.peek().is_some_and(|w| bound < (w.0).0))
-        } else if self.best.k > 0 {
-            match (upper(), self.best.threshold()) {
-                (None, _) => {
-                    self.unchecked = true;
-                    true
-                }
-                (Some(u), Some(t)) => {
-                    let bound = u + continuity(cfg, self.prev, q);
-                    if bound < t {
-                        self.skipped = self.skipped.max(bound);
-                    }
-                    bound < t
-                }
-                (Some(_), None) => false,
+        if self.price.is_none() && self.best.k == 0 {
+            return false;
+        }
+        let Some((rest, limit)) = upper() else {
+            if self.price.is_none() {
+                self.unchecked = true;
             }
+            return true;
+        };
+        let rest = rest + continuity(cfg, self.prev, q);
+        // The distance's exact bound (a square root) only when the best
+        // distance credit leaves the question open.
+        let far = rest + i64::from(cfg.weights.distance) * 1000;
+        let near = || rest + distance_credit(cfg, lower_km(), limit);
+        if let Some(price) = &self.price {
+            let out = |bound: i64| {
+                let rc = i128::from(bound) + i128::from(price.base) - i128::from(v);
+                rc <= 0
+                    || (price.left_out
+                        && price.heap.len() == price.k
+                        && price.heap.peek().is_some_and(|w| rc < (w.0).0))
+            };
+            out(far) || out(near())
+        } else if let Some(t) = self.best.threshold() {
+            if far >= t {
+                let bound = near();
+                if bound >= t {
+                    return false;
+                }
+                self.skipped = self.skipped.max(bound);
+            } else if far > self.skipped {
+                // Only a larger bound than the last one moves the cut.
+                self.skipped = self.skipped.max(near());
+            }
+            true
         } else {
             false
         }
@@ -1283,15 +1298,14 @@ fn mentor_candidates(
             cells.map(|f| f.layer(0)),
             |set| buckets.is_some_and(|b| b & set == 0),
             |q, pos, qcs| {
-                let lower = distance_lower_bound(qcs);
-                if found.bounded_out(cfg, q, || {
-                    mentor_upper(pc, &key, &layer.ub[pos], cfg, lower)
-                }) {
+                let lower = || distance_lower_bound(qcs);
+                let upper = || mentor_upper(pc, &key, &layer.ub[pos], cfg);
+                if found.bounded_out(cfg, q, upper, lower) {
                     return;
                 }
                 let mc = &layer.recs[pos];
                 let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q.0), true);
-                found.take(cfg, q, checked, lower, || pc.geo.distance_km(&mc.geo));
+                found.take(cfg, q, checked, lower(), || pc.geo.distance_km(&mc.geo));
             },
         );
         // Everyone not seen in reach is too far (distance is checked first).
@@ -1366,15 +1380,14 @@ fn offer_candidates(
                 cells.map(|f| f.layer(k)),
                 |set| check && set & !spoken != 0,
                 |q, pos, qcs| {
-                    let lower = distance_lower_bound(qcs);
-                    if found
-                        .bounded_out(cfg, q, || offer_upper(pc, &key, &layer.ub[pos], cfg, lower))
-                    {
+                    let lower = || distance_lower_bound(qcs);
+                    let upper = || offer_upper(pc, &key, &layer.ub[pos], cfg);
+                    if found.bounded_out(cfg, q, upper, lower) {
                         return;
                     }
                     let oc = &layer.recs[pos];
                     let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true);
-                    found.take(cfg, q, checked, lower, || pc.geo.distance_km(&oc.geo));
+                    found.take(cfg, q, checked, lower(), || pc.geo.distance_km(&oc.geo));
                 },
             );
             found.counts[Rule::TooFar as usize] += n - seen;
@@ -1934,7 +1947,8 @@ mod tests {
                 let key = PartKey::new(pc, cfg);
                 for (q, mc) in inst.mentors.iter().enumerate() {
                     let d = pc.geo.distance_km(&mc.geo);
-                    let upper = mentor_upper(pc, &key, &MentUb::new(mc), cfg, d);
+                    let upper = mentor_upper(pc, &key, &MentUb::new(mc), cfg)
+                        .map(|(rest, limit)| rest + super::distance_credit(cfg, d, limit));
                     match evaluate_mentor(&inst, cfg, p as u32, q as u32, true) {
                         Ok(b) => {
                             let u = upper.expect("a feasible pair is not ruled out");
@@ -1950,7 +1964,8 @@ mod tests {
                 }
                 for (q, oc) in inst.offers.iter().enumerate() {
                     let d = pc.geo.distance_km(&oc.geo);
-                    let upper = offer_upper(pc, &key, &OfferUb::new(oc), cfg, d);
+                    let upper = offer_upper(pc, &key, &OfferUb::new(oc), cfg)
+                        .map(|(rest, limit)| rest + super::distance_credit(cfg, d, limit));
                     match evaluate_offer(&inst, cfg, p as u32, q as u32, true) {
                         Ok(b) => {
                             let u = upper.expect("a feasible pair is not ruled out");
