@@ -76,6 +76,13 @@ struct Proof {
     right_of: Vec<u32>,
 }
 
+/// At most this many pairs of a participant enter per pricing pass (fewer
+/// when `top_k` is smaller); the next `top_k` are kept aside. At a million
+/// participants with `top_k` 16, entering 4 rather than 16 let 5.4 million
+/// pairs in instead of 15.3 million, over 8 solves instead of 6, and solve +
+/// price took 136 s instead of 150 s with a lower peak (one run each).
+const ENTER_PER_PASS: usize = 4;
+
 /// How a side's pruned candidates were priced.
 #[derive(Debug, Clone, Copy, Default)]
 struct Pricing {
@@ -1031,7 +1038,7 @@ fn solve_priced(
                     duals,
                     bound,
                     base: offset - u,
-                    k,
+                    k: k.min(ENTER_PER_PASS),
                     spare: k,
                     aside,
                     dual_of: &all_duals.by_id,
