@@ -1942,42 +1942,34 @@ mod tests {
         strict.weights.time_saturation_minutes = 600;
         configs.push(strict);
         let (mut exact, mut feasible, mut proved) = (0, 0, 0);
+        // One pair: its bound (with the exact distance) against its rules.
+        let mut check = |upper: Option<(i64, f64)>, cfg: &Config, d: f64, evaluated, what| {
+            let upper = upper.map(|(rest, limit)| rest + super::distance_credit(cfg, d, limit));
+            match evaluated {
+                Ok::<Breakdown, u16>(b) => {
+                    let u = upper.expect("a feasible pair is not ruled out");
+                    assert!(u >= b.total(), "{what:?}: {u} < {}", b.total());
+                    feasible += 1;
+                    exact += usize::from(u == b.total());
+                }
+                Err(mask) if mask != bit(Rule::TooFar) => proved += usize::from(upper.is_none()),
+                Err(_) => {}
+            }
+        };
         for cfg in &configs {
             for (p, pc) in inst.participants.iter().enumerate() {
                 let key = PartKey::new(pc, cfg);
                 for (q, mc) in inst.mentors.iter().enumerate() {
+                    let upper = mentor_upper(pc, &key, &MentUb::new(mc), cfg);
+                    let evaluated = evaluate_mentor(&inst, cfg, p as u32, q as u32, true);
                     let d = pc.geo.distance_km(&mc.geo);
-                    let upper = mentor_upper(pc, &key, &MentUb::new(mc), cfg)
-                        .map(|(rest, limit)| rest + super::distance_credit(cfg, d, limit));
-                    match evaluate_mentor(&inst, cfg, p as u32, q as u32, true) {
-                        Ok(b) => {
-                            let u = upper.expect("a feasible pair is not ruled out");
-                            assert!(u >= b.total(), "mentor {p} {q}: {u} < {}", b.total());
-                            feasible += 1;
-                            exact += usize::from(u == b.total());
-                        }
-                        Err(mask) if mask != bit(Rule::TooFar) => {
-                            proved += usize::from(upper.is_none());
-                        }
-                        Err(_) => {}
-                    }
+                    check(upper, cfg, d, evaluated, ("mentor", p, q));
                 }
                 for (q, oc) in inst.offers.iter().enumerate() {
+                    let upper = offer_upper(pc, &key, &OfferUb::new(oc), cfg);
+                    let evaluated = evaluate_offer(&inst, cfg, p as u32, q as u32, true);
                     let d = pc.geo.distance_km(&oc.geo);
-                    let upper = offer_upper(pc, &key, &OfferUb::new(oc), cfg)
-                        .map(|(rest, limit)| rest + super::distance_credit(cfg, d, limit));
-                    match evaluate_offer(&inst, cfg, p as u32, q as u32, true) {
-                        Ok(b) => {
-                            let u = upper.expect("a feasible pair is not ruled out");
-                            assert!(u >= b.total(), "offer {p} {q}: {u} < {}", b.total());
-                            feasible += 1;
-                            exact += usize::from(u == b.total());
-                        }
-                        Err(mask) if mask != bit(Rule::TooFar) => {
-                            proved += usize::from(upper.is_none());
-                        }
-                        Err(_) => {}
-                    }
+                    check(upper, cfg, d, evaluated, ("offer", p, q));
                 }
             }
         }
