@@ -298,8 +298,8 @@ struct OfferUb {
     sector: u64,
     skill: (u32, u8),
     lang: (u32, u8),
-    skills: u8,
-    langs: u8,
+    skills: u32,
+    langs: u32,
     blocks: u32,
     permit: bool,
 }
@@ -307,7 +307,7 @@ struct OfferUb {
 impl OfferUb {
     fn new(o: &OfferC) -> Self {
         let first = |v: &[(u32, u8)]| v.first().copied().unwrap_or((0, 0));
-        let count = |v: &[(u32, u8)]| v.len().min(usize::from(u8::MAX)) as u8;
+        let count = |v: &[(u32, u8)]| u32::try_from(v.len()).unwrap_or(u32::MAX);
         OfferUb {
             sector: o.sector.map_or(0, |s| id_set([s])),
             skill: first(&o.req_skills),
@@ -417,7 +417,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Option<(
 fn first_requirement_credit(
     have: &[(u32, u8)],
     (id, lvl): (u32, u8),
-    n: u8,
+    n: u32,
     rule: bool,
 ) -> Option<i64> {
     if n == 0 {
