@@ -1207,6 +1207,28 @@ impl Found {
         }
     }
 
+    /// One provider a scan found in reach, at position `pos` of `layer`
+    /// (`qcs` its [`Geo::quarter_chord_sq`] to `pc`): left on its bound
+    /// (see [`Found::bounded_out`]), or its record's rules checked and the
+    /// pair taken.
+    #[inline]
+    fn visit<T: HasGeo, U>(
+        &mut self,
+        cfg: &Config,
+        pc: &PartC,
+        (layer, pos, q, qcs): (&Layer<T, U>, usize, (u32, i64), f64),
+        upper: impl FnOnce(&U) -> Option<(i64, f64)>,
+        rules: impl FnOnce(&T) -> std::result::Result<(Breakdown, f64), u16>,
+    ) {
+        let lower = || distance_lower_bound(qcs);
+        if self.bounded_out(cfg, q, || upper(&layer.ub[pos]), lower) {
+            return;
+        }
+        let rec = &layer.recs[pos];
+        let checked = rules(rec);
+        self.take(cfg, q, checked, lower(), || pc.geo.distance_km(rec.geo()));
+    }
+
     /// Take the rule check of the pair with provider `q`: count the first
     /// broken rule, or score the pair. The distance criterion comes last:
     /// with a `k`, a pair whose score with the distance bounded from
@@ -1298,14 +1320,13 @@ fn mentor_candidates(
             cells.map(|f| f.layer(0)),
             |set| buckets.is_some_and(|b| b & set == 0),
             |q, pos, qcs| {
-                let lower = || distance_lower_bound(qcs);
-                let upper = || mentor_upper(pc, &key, &layer.ub[pos], cfg);
-                if found.bounded_out(cfg, q, upper, lower) {
-                    return;
-                }
-                let mc = &layer.recs[pos];
-                let checked = mentor_rules(pc, mc, cfg, || false, || forbidden(q.0), true);
-                found.take(cfg, q, checked, lower(), || pc.geo.distance_km(&mc.geo));
+                found.visit(
+                    cfg,
+                    pc,
+                    (layer, pos, q, qcs),
+                    |u| mentor_upper(pc, &key, u, cfg),
+                    |mc| mentor_rules(pc, mc, cfg, || false, || forbidden(q.0), true),
+                );
             },
         );
         // Everyone not seen in reach is too far (distance is checked first).
@@ -1380,14 +1401,13 @@ fn offer_candidates(
                 cells.map(|f| f.layer(k)),
                 |set| check && set & !spoken != 0,
                 |q, pos, qcs| {
-                    let lower = || distance_lower_bound(qcs);
-                    let upper = || offer_upper(pc, &key, &layer.ub[pos], cfg);
-                    if found.bounded_out(cfg, q, upper, lower) {
-                        return;
-                    }
-                    let oc = &layer.recs[pos];
-                    let checked = offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true);
-                    found.take(cfg, q, checked, lower(), || pc.geo.distance_km(&oc.geo));
+                    found.visit(
+                        cfg,
+                        pc,
+                        (layer, pos, q, qcs),
+                        |u| offer_upper(pc, &key, u, cfg),
+                        |oc| offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true),
+                    );
                 },
             );
             found.counts[Rule::TooFar as usize] += n - seen;
