@@ -1,5 +1,6 @@
 //! Rule checks, scoring and the sparse candidate lists.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
@@ -10,7 +11,7 @@ use super::{Breakdown, Config, Rule};
 use crate::control::{Control, Stage};
 use crate::error::Result;
 use crate::instance::{Geo, Instance, MentC, OfferC, PartC};
-use crate::model::BLOCK_MINUTES;
+use crate::model::{BLOCK_MINUTES, WeekMask};
 use crate::model::{MentorId, OfferId, ParticipantId};
 
 /// Counts of providers removed per rule (indexed by `Rule as usize`).
@@ -207,6 +208,9 @@ impl Previous {
 pub(crate) struct Index {
     mentors: Layer<MentC, MentUb>,
     offers_by_kind: [Layer<OfferC, OfferUb>; 4],
+    /// The most frequent weekly masks of the mentors and of the offers.
+    mentor_shapes: Shapes,
+    offer_shapes: Shapes,
     /// The CEFR rank the mentors' language sets were built for (see
     /// [`Hot::langs`]); `None` when the configuration asked for no shared
     /// language, and the sets are not used.
@@ -259,6 +263,52 @@ fn id_set(ids: impl IntoIterator<Item = u32>) -> u64 {
     ids.into_iter().fold(0, |set, id| set | 1u64 << (id % 64))
 }
 
+/// Up to [`SHAPES`] distinct weekly masks of one side's providers, the
+/// most frequent (ties: first seen), each with an id below 64. A
+/// participant's common time with each is counted once per pass
+/// ([`PartKey::common`]), so the bound of a pair with a provider whose
+/// mask has an id is exact on the time, at the cost of a table read. A
+/// provider whose mask has no id ([`NO_SHAPE`]) is bounded from the
+/// six-hour blocks.
+#[derive(Debug, Clone, Default)]
+struct Shapes {
+    masks: Vec<WeekMask>,
+    minutes: Vec<u32>,
+    ids: HashMap<WeekMask, u8>,
+}
+
+/// Most masks a [`Shapes`] gives an id.
+const SHAPES: usize = 64;
+
+/// The id of a mask without one in [`Shapes`].
+const NO_SHAPE: u8 = u8::MAX;
+
+impl Shapes {
+    fn new<'a>(all: impl Iterator<Item = &'a WeekMask>, limit: usize) -> Self {
+        let mut seen: HashMap<WeekMask, (usize, usize)> = HashMap::new();
+        for (i, m) in all.enumerate() {
+            seen.entry(*m).or_insert((0, i)).0 += 1;
+        }
+        let mut ranked: Vec<(WeekMask, (usize, usize))> = seen.into_iter().collect();
+        ranked.sort_unstable_by_key(|&(_, (n, first))| (std::cmp::Reverse(n), first));
+        ranked.truncate(limit.min(SHAPES));
+        let masks: Vec<WeekMask> = ranked.into_iter().map(|(m, _)| m).collect();
+        Shapes {
+            minutes: masks.iter().map(WeekMask::minutes).collect(),
+            ids: masks
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (*m, i as u8))
+                .collect(),
+            masks,
+        }
+    }
+
+    fn id(&self, m: &WeekMask) -> u8 {
+        self.ids.get(m).copied().unwrap_or(NO_SHAPE)
+    }
+}
+
 /// What bounds the score of a pair with a mentor, read without its record
 /// (see [`mentor_upper`]).
 #[derive(Debug, Clone, Copy)]
@@ -272,11 +322,13 @@ struct MentUb {
     minutes: u32,
     /// Its best language rank.
     top_rank: u8,
+    /// Its weekly mask's id in [`Index::mentor_shapes`].
+    shape: u8,
     max_travel_km: f64,
 }
 
 impl MentUb {
-    fn new(m: &MentC) -> Self {
+    fn new(m: &MentC, shapes: &Shapes) -> Self {
         MentUb {
             skills: id_set(m.skills.iter().map(|s| s.0)),
             sectors: id_set(m.sectors.iter().copied()),
@@ -285,6 +337,7 @@ impl MentUb {
             blocks: m.avail.blocks(),
             minutes: m.avail.minutes(),
             top_rank: m.langs.iter().map(|l| l.1).max().unwrap_or(0),
+            shape: shapes.id(&m.avail),
             max_travel_km: m.max_travel_km,
         }
     }
@@ -301,11 +354,13 @@ struct OfferUb {
     skills: u32,
     langs: u32,
     blocks: u32,
+    /// Its schedule's id in [`Index::offer_shapes`].
+    shape: u8,
     permit: bool,
 }
 
 impl OfferUb {
-    fn new(o: &OfferC) -> Self {
+    fn new(o: &OfferC, shapes: &Shapes) -> Self {
         let first = |v: &[(u32, u8)]| v.first().copied().unwrap_or((0, 0));
         let count = |v: &[(u32, u8)]| u32::try_from(v.len()).unwrap_or(u32::MAX);
         OfferUb {
@@ -315,6 +370,7 @@ impl OfferUb {
             skills: count(&o.req_skills),
             langs: count(&o.req_langs),
             blocks: o.schedule.blocks(),
+            shape: shapes.id(&o.schedule),
             permit: o.needs_work_permit,
         }
     }
@@ -335,12 +391,18 @@ struct PartKey {
     requirements: u64,
     blocks: u32,
     minutes: u32,
+    /// Per mask of the side's [`Shapes`]: the minutes in common with it.
+    common: [u32; SHAPES],
     /// The waiting criterion, the same for every pair.
     waiting: i64,
 }
 
 impl PartKey {
-    fn new(pc: &PartC, cfg: &Config) -> Self {
+    fn new(pc: &PartC, cfg: &Config, shapes: &Shapes) -> Self {
+        let mut common = [0; SHAPES];
+        for (c, m) in common.iter_mut().zip(&shapes.masks) {
+            *c = pc.avail.common_minutes(m);
+        }
         let mut per_bucket = [0u8; 64];
         for s in &pc.skills {
             per_bucket[(s.0 % 64) as usize] += 1;
@@ -362,6 +424,7 @@ impl PartKey {
             requirements: id_set(pc.requirements.iter().copied()),
             blocks: pc.avail.blocks(),
             minutes: pc.avail.minutes(),
+            common,
             waiting: i64::from(cfg.weights.waiting) * waiting_permille(pc, cfg),
         }
     }
@@ -372,17 +435,21 @@ impl PartKey {
 /// counts from; `None` when some rule surely removes the pair. Read from the buckets alone: at
 /// most the skills whose bucket the mentor has, a shared sector if a
 /// bucket is shared, the participant's best rank in a language whose
-/// bucket the mentor has (up to the mentor's best), and the time of the
+/// bucket the mentor has (up to the mentor's best), and the common time:
+/// exact when the mentor's mask has a [`Shapes`] id, else that of the
 /// six-hour blocks both have.
 fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Option<(i64, f64)> {
     let (w, rules) = (&cfg.weights, &cfg.rules);
     if rules.mentor_requirements && key.requirements & !u.tags != 0 {
         return None;
     }
-    let common = key
-        .minutes
-        .min(u.minutes)
-        .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones());
+    let common = match key.common.get(usize::from(u.shape)) {
+        Some(&c) => c,
+        None => key
+            .minutes
+            .min(u.minutes)
+            .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones()),
+    };
     if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
         return None;
     }
@@ -433,16 +500,35 @@ fn first_requirement_credit(
 
 /// An upper bound on the score of participant `pc` with offer `u`, as
 /// [`mentor_upper`]: the first required skill and language exactly, full
-/// credit for the others and for the time, a sector if its bucket is
-/// shared.
-fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config) -> Option<(i64, f64)> {
+/// credit for the others, a sector if its bucket is shared, and the time
+/// exactly when the schedule has a [`Shapes`] id (else in full, and the
+/// schedule rule from the six-hour blocks).
+fn offer_upper(
+    pc: &PartC,
+    key: &PartKey,
+    u: &OfferUb,
+    cfg: &Config,
+    shapes: &Shapes,
+) -> Option<(i64, f64)> {
     let (w, rules) = (&cfg.weights, &cfg.rules);
     if rules.offer_work_permit && u.permit && !pc.work_permit {
         return None;
     }
-    if rules.offer_schedule && u.blocks & !key.blocks != 0 {
-        return None;
-    }
+    let time = match key.common.get(usize::from(u.shape)) {
+        Some(&common) => {
+            let sched = shapes.minutes[usize::from(u.shape)];
+            if rules.offer_schedule && common < sched {
+                return None;
+            }
+            if sched == 0 {
+                1000
+            } else {
+                i64::from(common) * 1000 / i64::from(sched)
+            }
+        }
+        None if rules.offer_schedule && u.blocks & !key.blocks != 0 => return None,
+        None => 1000,
+    };
     let req = rules.offer_requirements;
     let language = first_requirement_credit(&pc.langs, u.lang, u.langs, req)?;
     let skills = first_requirement_credit(&pc.skills, u.skill, u.skills, req)?;
@@ -451,7 +537,7 @@ fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config) -> Option<(
         i64::from(w.skills) * skills
             + i64::from(w.sector) * sector
             + i64::from(w.language) * language
-            + i64::from(w.time) * 1000
+            + i64::from(w.time) * time
             + key.waiting,
         pc.max_travel_km,
     ))
@@ -503,6 +589,8 @@ impl HasGeo for OfferC {
 
 impl Index {
     fn new(inst: &Instance, cfg: &Config) -> Self {
+        let mentor_shapes = Shapes::new(inst.mentors.iter().map(|m| &m.avail), SHAPES);
+        let offer_shapes = Shapes::new(inst.offers.iter().map(|o| &o.schedule), SHAPES);
         let offers_of = |kind: crate::model::OfferKind| {
             Layer::new(
                 &inst.offers,
@@ -512,7 +600,7 @@ impl Index {
                     reach: f64::INFINITY,
                     langs: lang_set(&o.req_langs, 0),
                 },
-                OfferUb::new,
+                |o| OfferUb::new(o, &offer_shapes),
             )
         };
         let rank = cfg.rules.min_shared_language.map(crate::model::Cefr::rank);
@@ -526,9 +614,11 @@ impl Index {
                     reach: m.reach,
                     langs: lang_set(&m.langs, rank.unwrap_or(0)),
                 },
-                MentUb::new,
+                |m| MentUb::new(m, &mentor_shapes),
             ),
             offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
+            mentor_shapes,
+            offer_shapes,
             mentor_lang_rank: rank,
         }
     }
@@ -1101,7 +1191,12 @@ impl Price {
         if bound <= 0 || (!self.skip.is_empty() && self.skip.binary_search(&q).is_ok()) {
             return;
         }
-        if self.heap.len() == self.k && self.heap.peek().is_some_and(|w| bound < (w.0).0) {
+        if self.heap.len() == self.k
+            && self
+                .heap
+                .peek()
+                .is_some_and(|w| (bound, Reverse(q)) < ((w.0).0, (w.0).1))
+        {
             // Not among the best `k`; only whether it is positive matters.
             if !self.left_out && rc(rest + exact()) > 0 {
                 self.left_out = true;
@@ -1187,13 +1282,17 @@ impl Found {
                 rc <= 0
                     || (price.left_out
                         && price.heap.len() == price.k
-                        && price.heap.peek().is_some_and(|w| rc < (w.0).0))
+                        && price
+                            .heap
+                            .peek()
+                            .is_some_and(|w| (rc, Reverse(q)) < ((w.0).0, (w.0).1)))
             };
             out(far) || out(near())
         } else if let Some(t) = self.best.threshold() {
-            if far >= t {
+            // Ties go to the lower provider, as in `keep_best`.
+            if (far, Reverse(q)) > t {
                 let bound = near();
-                if bound >= t {
+                if (bound, Reverse(q)) > t {
                     return false;
                 }
                 self.skipped = self.skipped.max(bound);
@@ -1258,13 +1357,13 @@ impl Found {
                 }
                 if let Some(t) = self.best.threshold() {
                     let bound = rest + distance_credit(cfg, lower_km, limit);
-                    if bound < t {
+                    if (bound, Reverse(q)) < t {
                         self.skipped = self.skipped.max(bound);
                         return;
                     }
                 }
                 let score = rest + distance_credit(cfg, exact_km(), limit);
-                self.best.push(score);
+                self.best.push((score, Reverse(q)));
                 self.out.push(Cand {
                     p: self.p,
                     q,
@@ -1311,7 +1410,7 @@ fn mentor_candidates(
             (Some(min), Some(built)) if min.rank() >= built => Some(lang_set(&pc.langs, built)),
             _ => None,
         };
-        let key = PartKey::new(pc, cfg);
+        let key = PartKey::new(pc, cfg, &index.mentor_shapes);
         let (seen, no_language) = scan(
             layer,
             &ranges,
@@ -1386,7 +1485,7 @@ fn offer_candidates(
         // has no language in requires a language it does not speak.
         let spoken = lang_set(&pc.langs, 0);
         let check = cfg.rules.offer_requirements;
-        let key = PartKey::new(pc, cfg);
+        let key = PartKey::new(pc, cfg, &index.offer_shapes);
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
@@ -1405,7 +1504,7 @@ fn offer_candidates(
                         cfg,
                         pc,
                         (layer, pos, q, qcs),
-                        |u| offer_upper(pc, &key, u, cfg),
+                        |u| offer_upper(pc, &key, u, cfg, &index.offer_shapes),
                         |oc| offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true),
                     );
                 },
@@ -1690,12 +1789,17 @@ fn distance_lower_bound(qcs: f64) -> f64 {
     2.0 * crate::model::EARTH_RADIUS_KM * qcs.sqrt() * (1.0 - 1e-9)
 }
 
-/// The `k` best scores seen so far, to tell when a pair can no longer be
-/// among a participant's best `k` (and need not be scored to the end).
+/// The `k` best pairs seen so far, by score then lower provider (the
+/// order of [`keep_best`]), worst on top: to tell when a pair can no
+/// longer be among a participant's best `k` (and need not be scored to
+/// the end).
 struct Best {
     k: usize,
-    heap: std::collections::BinaryHeap<std::cmp::Reverse<i64>>,
+    heap: std::collections::BinaryHeap<Reverse<Rank>>,
 }
+
+/// A pair's place in [`Best`]: larger is better.
+type Rank = (i64, Reverse<u32>);
 
 impl Best {
     fn new(k: Option<usize>) -> Self {
@@ -1705,8 +1809,9 @@ impl Best {
         }
     }
 
-    /// The `k`-th best score so far, once there are `k` (never without a `k`).
-    fn threshold(&self) -> Option<i64> {
+    /// The `k`-th best so far, once there are `k` (never without a `k`): a
+    /// pair whose rank is below it cannot be among the best `k`.
+    fn threshold(&self) -> Option<Rank> {
         if self.k > 0 && self.heap.len() == self.k {
             self.heap.peek().map(|r| r.0)
         } else {
@@ -1714,15 +1819,15 @@ impl Best {
         }
     }
 
-    fn push(&mut self, score: i64) {
+    fn push(&mut self, rank: Rank) {
         if self.k == 0 {
             return;
         }
         if self.heap.len() < self.k {
-            self.heap.push(std::cmp::Reverse(score));
-        } else if self.threshold().is_some_and(|t| score > t) {
+            self.heap.push(Reverse(rank));
+        } else if self.threshold().is_some_and(|t| rank > t) {
             self.heap.pop();
-            self.heap.push(std::cmp::Reverse(score));
+            self.heap.push(Reverse(rank));
         }
     }
 }
@@ -1976,17 +2081,28 @@ mod tests {
                 Err(_) => {}
             }
         };
-        for cfg in &configs {
+        // Every mask with an id, and only two (the others bounded from
+        // the blocks).
+        let shapes = |limit| {
+            (
+                Shapes::new(inst.mentors.iter().map(|m| &m.avail), limit),
+                Shapes::new(inst.offers.iter().map(|o| &o.schedule), limit),
+            )
+        };
+        let (all, two) = (shapes(SHAPES), shapes(2));
+        assert!(all.0.masks.len() > 2 && all.1.masks.len() > 2);
+        for (cfg, (ms, os)) in configs.iter().flat_map(|c| [(c, &all), (c, &two)]) {
             for (p, pc) in inst.participants.iter().enumerate() {
-                let key = PartKey::new(pc, cfg);
+                let key = PartKey::new(pc, cfg, ms);
+                let offer_key = PartKey::new(pc, cfg, os);
                 for (q, mc) in inst.mentors.iter().enumerate() {
-                    let upper = mentor_upper(pc, &key, &MentUb::new(mc), cfg);
+                    let upper = mentor_upper(pc, &key, &MentUb::new(mc, ms), cfg);
                     let evaluated = evaluate_mentor(&inst, cfg, p as u32, q as u32, true);
                     let d = pc.geo.distance_km(&mc.geo);
                     check(upper, cfg, d, evaluated, ("mentor", p, q));
                 }
                 for (q, oc) in inst.offers.iter().enumerate() {
-                    let upper = offer_upper(pc, &key, &OfferUb::new(oc), cfg);
+                    let upper = offer_upper(pc, &offer_key, &OfferUb::new(oc, os), cfg, os);
                     let evaluated = evaluate_offer(&inst, cfg, p as u32, q as u32, true);
                     let d = pc.geo.distance_km(&oc.geo);
                     check(upper, cfg, d, evaluated, ("offer", p, q));
