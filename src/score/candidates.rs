@@ -211,6 +211,9 @@ pub(crate) struct Index {
     /// The most frequent weekly masks of the mentors and of the offers.
     mentor_shapes: Shapes,
     offer_shapes: Shapes,
+    /// Each participant's mask's id among the participants' [`Shapes`]
+    /// (those with a row in the mentors' and the offers').
+    part_shapes: Vec<u8>,
     /// The CEFR rank the mentors' language sets were built for (see
     /// [`Hot::langs`]); `None` when the configuration asked for no shared
     /// language, and the sets are not used.
@@ -275,6 +278,10 @@ struct Shapes {
     masks: Vec<WeekMask>,
     minutes: Vec<u32>,
     ids: HashMap<WeekMask, u8>,
+    /// Per participant mask with an id in [`Index::part_shapes`]: its
+    /// common minutes with each of `masks`, so that a participant with
+    /// such a mask need not count them on each pass.
+    rows: Vec<[u32; SHAPES]>,
 }
 
 /// Most masks a [`Shapes`] gives an id.
@@ -301,11 +308,27 @@ impl Shapes {
                 .map(|(i, m)| (*m, i as u8))
                 .collect(),
             masks,
+            rows: Vec::new(),
         }
     }
 
     fn id(&self, m: &WeekMask) -> u8 {
         self.ids.get(m).copied().unwrap_or(NO_SHAPE)
+    }
+
+    /// These shapes with the common minutes of each of `part`'s masks.
+    fn with_rows(mut self, part: &Shapes) -> Self {
+        self.rows = part.masks.iter().map(|p| self.common_with(p)).collect();
+        self
+    }
+
+    /// The minutes `avail` has in common with each mask.
+    fn common_with(&self, avail: &WeekMask) -> [u32; SHAPES] {
+        let mut common = [0; SHAPES];
+        for (c, m) in common.iter_mut().zip(&self.masks) {
+            *c = avail.common_minutes(m);
+        }
+        common
     }
 }
 
@@ -398,11 +421,13 @@ struct PartKey {
 }
 
 impl PartKey {
-    fn new(pc: &PartC, cfg: &Config, shapes: &Shapes) -> Self {
-        let mut common = [0; SHAPES];
-        for (c, m) in common.iter_mut().zip(&shapes.masks) {
-            *c = pc.avail.common_minutes(m);
-        }
+    /// `shape`: the id of the participant's mask in
+    /// [`Index::part_shapes`] ([`NO_SHAPE`] if none).
+    fn new(pc: &PartC, cfg: &Config, shapes: &Shapes, shape: u8) -> Self {
+        let common = match shapes.rows.get(usize::from(shape)) {
+            Some(row) => *row,
+            None => shapes.common_with(&pc.avail),
+        };
         let mut per_bucket = [0u8; 64];
         for s in &pc.skills {
             per_bucket[(s.0 % 64) as usize] += 1;
@@ -430,18 +455,24 @@ impl PartKey {
     }
 }
 
-/// An upper bound on the score of participant `pc` with mentor `u`
-/// without continuity and distance, and the radius the distance criterion
-/// counts from; `None` when some rule surely removes the pair. Read from the buckets alone: at
+/// A pair's bound read without the provider's record: `Ok` with an upper
+/// bound on its score without continuity and distance, and the radius the
+/// distance criterion counts from; `Err` when some rule surely removes the
+/// pair, with the first rule it breaks (in checking order, the kind and
+/// the distance passed) when that is known too.
+type Upper = std::result::Result<(i64, f64), Option<Rule>>;
+
+/// The [`Upper`] of participant `pc` with mentor `u` (the first broken
+/// rule never known). Read from the buckets alone: at
 /// most the skills whose bucket the mentor has, a shared sector if a
 /// bucket is shared, the participant's best rank in a language whose
 /// bucket the mentor has (up to the mentor's best), and the common time:
 /// exact when the mentor's mask has a [`Shapes`] id, else that of the
 /// six-hour blocks both have.
-fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Option<(i64, f64)> {
+fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
     let (w, rules) = (&cfg.weights, &cfg.rules);
     if rules.mentor_requirements && key.requirements & !u.tags != 0 {
-        return None;
+        return Err(None);
     }
     let common = match key.common.get(usize::from(u.shape)) {
         Some(&c) => c,
@@ -451,7 +482,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Option<(
             .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones()),
     };
     if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
-        return None;
+        return Err(None);
     }
     let hits = (key.skills & u.skills).count_ones() * key.skill_mult;
     let skills = key.skill_credit[(hits as usize).min(key.skill_credit.len() - 1)];
@@ -468,7 +499,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Option<(
     let sat = w.time_saturation_minutes;
     let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
     let limit = pc.max_travel_km.min(u.max_travel_km);
-    Some((
+    Ok((
         i64::from(w.skills) * skills
             + i64::from(w.sector) * sector
             + i64::from(w.language) * language
@@ -498,27 +529,32 @@ fn first_requirement_credit(
     Some((first + 1000 * (i64::from(n) - 1)) / i64::from(n))
 }
 
-/// An upper bound on the score of participant `pc` with offer `u`, as
-/// [`mentor_upper`]: the first required skill and language exactly, full
-/// credit for the others, a sector if its bucket is shared, and the time
-/// exactly when the schedule has a [`Shapes`] id (else in full, and the
-/// schedule rule from the six-hour blocks).
-fn offer_upper(
-    pc: &PartC,
-    key: &PartKey,
-    u: &OfferUb,
-    cfg: &Config,
-    shapes: &Shapes,
-) -> Option<(i64, f64)> {
+/// The [`Upper`] of participant `pc` with offer `u`: the first required
+/// skill and language exactly, full credit for the others, a sector if its
+/// bucket is shared, and the time exactly when the schedule has a
+/// [`Shapes`] id (else in full, and the schedule rule from the six-hour
+/// blocks). The rules in the order of [`offer_rules`]: one that surely
+/// fails is the first broken while every one before it surely passes
+/// (`sure`), which leaves the record unread for most pairs that no offer
+/// of a participant's would pass.
+fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, shapes: &Shapes) -> Upper {
     let (w, rules) = (&cfg.weights, &cfg.rules);
-    if rules.offer_work_permit && u.permit && !pc.work_permit {
-        return None;
-    }
+    let req = rules.offer_requirements;
+    let broken = |sure: bool, rule| Err(sure.then_some(rule));
+    // A first required language the participant lacks is a missing one.
+    let Some(language) = first_requirement_credit(&pc.langs, u.lang, u.langs, req) else {
+        return broken(true, Rule::MissingLanguage);
+    };
+    let mut sure = !req || u.langs <= 1;
+    let Some(skills) = first_requirement_credit(&pc.skills, u.skill, u.skills, req) else {
+        return broken(sure, Rule::MissingSkill);
+    };
+    sure &= !req || u.skills <= 1;
     let time = match key.common.get(usize::from(u.shape)) {
         Some(&common) => {
             let sched = shapes.minutes[usize::from(u.shape)];
             if rules.offer_schedule && common < sched {
-                return None;
+                return broken(sure, Rule::ScheduleNotCovered);
             }
             if sched == 0 {
                 1000
@@ -526,14 +562,19 @@ fn offer_upper(
                 i64::from(common) * 1000 / i64::from(sched)
             }
         }
-        None if rules.offer_schedule && u.blocks & !key.blocks != 0 => return None,
-        None => 1000,
+        None if rules.offer_schedule && u.blocks & !key.blocks != 0 => {
+            return broken(sure, Rule::ScheduleNotCovered);
+        }
+        None => {
+            sure &= !rules.offer_schedule;
+            1000
+        }
     };
-    let req = rules.offer_requirements;
-    let language = first_requirement_credit(&pc.langs, u.lang, u.langs, req)?;
-    let skills = first_requirement_credit(&pc.skills, u.skill, u.skills, req)?;
+    if rules.offer_work_permit && u.permit && !pc.work_permit {
+        return broken(sure, Rule::NoWorkPermit);
+    }
     let sector = if key.sectors & u.sector != 0 { 1000 } else { 0 };
-    Some((
+    Ok((
         i64::from(w.skills) * skills
             + i64::from(w.sector) * sector
             + i64::from(w.language) * language
@@ -589,8 +630,16 @@ impl HasGeo for OfferC {
 
 impl Index {
     fn new(inst: &Instance, cfg: &Config) -> Self {
-        let mentor_shapes = Shapes::new(inst.mentors.iter().map(|m| &m.avail), SHAPES);
-        let offer_shapes = Shapes::new(inst.offers.iter().map(|o| &o.schedule), SHAPES);
+        let part = Shapes::new(inst.participants.iter().map(|p| &p.avail), SHAPES);
+        let part_shapes = inst
+            .participants
+            .iter()
+            .map(|p| part.id(&p.avail))
+            .collect();
+        let mentor_shapes =
+            Shapes::new(inst.mentors.iter().map(|m| &m.avail), SHAPES).with_rows(&part);
+        let offer_shapes =
+            Shapes::new(inst.offers.iter().map(|o| &o.schedule), SHAPES).with_rows(&part);
         let offers_of = |kind: crate::model::OfferKind| {
             Layer::new(
                 &inst.offers,
@@ -619,6 +668,7 @@ impl Index {
             offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
             mentor_shapes,
             offer_shapes,
+            part_shapes,
             mentor_lang_rank: rank,
         }
     }
@@ -1245,31 +1295,37 @@ impl Found {
     }
 
     /// Whether the pair with provider `q` (dual `v`) can be left without
-    /// checking its rules, from `upper`, a bound on its score without
-    /// continuity (`None`: some rule surely removes it). Only once the
-    /// pair cannot matter: with a `k`, when the `k` best so far are known
-    /// and the bound is below the `k`-th (the bound goes into `skipped`);
-    /// in a pricing pass, when its reduced cost cannot be positive, or
-    /// cannot be among the best `k` once a positive one was left out.
-    /// With a `k`, a pair some rule surely removes is left too. Rules are
-    /// then not counted (`unchecked`): the counts only matter for a
-    /// participant left with no feasible pair, whose providers are then
-    /// checked again one by one.
+    /// checking its rules, from `upper`, its [`Upper`] (a bound on its
+    /// score without continuity, or the rule that surely removes it). A
+    /// pair whose first broken rule is known is counted there and left.
+    /// Otherwise only once the pair cannot matter: with a `k`, when the
+    /// `k` best so far are known and the bound is below the `k`-th (the
+    /// bound goes into `skipped`); in a pricing pass, when its reduced
+    /// cost cannot be positive, or cannot be among the best `k` once a
+    /// positive one was left out. With a `k`, a pair some rule surely
+    /// removes is left too, its rules then not counted (`unchecked`): the
+    /// counts only matter for a participant left with no feasible pair,
+    /// whose providers are then checked again one by one.
     fn bounded_out(
         &mut self,
         cfg: &Config,
         (q, v): (u32, i64),
-        upper: impl FnOnce() -> Option<(i64, f64)>,
+        upper: impl FnOnce() -> Upper,
         lower_km: impl Fn() -> f64,
     ) -> bool {
-        if self.price.is_none() && self.best.k == 0 {
-            return false;
-        }
-        let Some((rest, limit)) = upper() else {
-            if self.price.is_none() {
-                self.unchecked = true;
+        let checking = self.price.is_none() && self.best.k == 0;
+        let (rest, limit) = match upper() {
+            Ok(_) | Err(None) if checking => return false,
+            Ok(bound) => bound,
+            Err(rule) => {
+                if self.price.is_none() {
+                    match rule {
+                        Some(r) => self.counts[r as usize] += 1,
+                        None => self.unchecked = true,
+                    }
+                }
+                return true;
             }
-            return true;
         };
         let rest = rest + continuity(cfg, self.prev, q);
         // The distance's exact bound (a square root) only when the best
@@ -1316,7 +1372,7 @@ impl Found {
         cfg: &Config,
         pc: &PartC,
         (layer, pos, q, qcs): (&Layer<T, U>, usize, (u32, i64), f64),
-        upper: impl FnOnce(&U) -> Option<(i64, f64)>,
+        upper: impl FnOnce(&U) -> Upper,
         rules: impl FnOnce(&T) -> std::result::Result<(Breakdown, f64), u16>,
     ) {
         let lower = || distance_lower_bound(qcs);
@@ -1396,11 +1452,9 @@ fn mentor_candidates(
     }
     let forbidden = |m: u32| inst.forbidden_mentor.contains(p, m);
     let layer = &index.mentors;
-    let mut ranges = Vec::new();
+    let (mut ranges, mut keyed) = (Vec::new(), Vec::new());
     if cfg.rules.mentor_distance
-        && layer
-            .grid
-            .near_ranges(&pc.geo, pc.max_travel_km, &mut ranges, cells.is_none())
+        && pass_ranges(&layer.grid, pc, (cells, top), &mut ranges, &mut keyed)
     {
         // Language buckets: a mentor with no bucket in common speaks no
         // language with the participant at the rank asked for (or at the
@@ -1410,7 +1464,8 @@ fn mentor_candidates(
             (Some(min), Some(built)) if min.rank() >= built => Some(lang_set(&pc.langs, built)),
             _ => None,
         };
-        let key = PartKey::new(pc, cfg, &index.mentor_shapes);
+        let shape = index.part_shapes[p as usize];
+        let key = PartKey::new(pc, cfg, &index.mentor_shapes, shape);
         let (seen, no_language) = scan(
             layer,
             &ranges,
@@ -1465,6 +1520,7 @@ fn offer_candidates(
     }
     let forbidden = |o: u32| inst.forbidden_offer.contains(p, o);
     let mut ranges: [Vec<(u32, u32)>; 4] = Default::default();
+    let mut keyed = Vec::new();
     // Kinds not among the goals are removed first, wherever they are;
     // offers of the sought kinds outside the ranges are too far.
     let indexed = cfg.rules.offer_goals
@@ -1476,16 +1532,15 @@ fn offer_candidates(
             .enumerate()
             .all(|(k, (layer, r))| {
                 pc.goals & (1 << k) == 0
-                    || layer
-                        .grid
-                        .near_ranges(&pc.geo, pc.max_travel_km, r, cells.is_none())
+                    || pass_ranges(&layer.grid, pc, (cells, top), r, &mut keyed)
             });
     if indexed {
         // Language buckets: an offer requiring a bucket the participant
         // has no language in requires a language it does not speak.
         let spoken = lang_set(&pc.langs, 0);
         let check = cfg.rules.offer_requirements;
-        let key = PartKey::new(pc, cfg, &index.offer_shapes);
+        let shape = index.part_shapes[p as usize];
+        let key = PartKey::new(pc, cfg, &index.offer_shapes, shape);
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
@@ -1526,6 +1581,26 @@ fn offer_candidates(
         return offer_candidates(inst, cfg, index, p, prev, cells, None);
     }
     found
+}
+
+/// The ranges of `grid` a pass for `pc` walks, as
+/// [`Grid::near_ranges`]: in a pricing pass (`cells`) one per cell, each
+/// cell walked in the order of its duals; when keeping the best `top`,
+/// the nearest cells first, so that the `top`-th best rises early and its
+/// bound leaves more of the far pairs unscored; otherwise a cell row's
+/// cells merged. False as [`Grid::near_ranges`].
+fn pass_ranges(
+    grid: &Grid,
+    pc: &PartC,
+    (cells, top): (Option<&CellFilter<'_>>, Option<usize>),
+    out: &mut Vec<(u32, u32)>,
+    keyed: &mut Vec<(f64, u32, u32)>,
+) -> bool {
+    let (at, radius) = (&pc.geo, pc.max_travel_km);
+    match (cells, top) {
+        (None, Some(k)) if k > 0 => grid.near_ranges_nearest_first(at, radius, out, keyed),
+        _ => grid.near_ranges(at, radius, out, cells.is_none()),
+    }
 }
 
 /// Walk `ranges` of `layer` for participant `pc`: without `duals`, every
@@ -2066,35 +2141,53 @@ mod tests {
         strict.weights = strict.weights.skills(7).language(3);
         strict.weights.time_saturation_minutes = 600;
         configs.push(strict);
-        let (mut exact, mut feasible, mut proved) = (0, 0, 0);
-        // One pair: its bound (with the exact distance) against its rules.
-        let mut check = |upper: Option<(i64, f64)>, cfg: &Config, d: f64, evaluated, what| {
-            let upper = upper.map(|(rest, limit)| rest + super::distance_credit(cfg, d, limit));
-            match evaluated {
-                Ok::<Breakdown, u16>(b) => {
-                    let u = upper.expect("a feasible pair is not ruled out");
+        let (mut exact, mut feasible, mut proved, mut named) = (0, 0, 0, 0);
+        // One pair: its bound (with the exact distance) against its rules,
+        // and the first broken rule where the bound names it (the scan
+        // has checked the kind and the distance before).
+        let mut check = |upper: Upper, cfg: &Config, d: f64, evaluated, what| {
+            let ahead = bit(Rule::TooFar) | bit(Rule::KindNotInGoals);
+            match (evaluated, upper) {
+                (Ok::<Breakdown, u16>(b), upper) => {
+                    let (rest, limit) = upper.expect("a feasible pair is not ruled out");
+                    let u = rest + super::distance_credit(cfg, d, limit);
                     assert!(u >= b.total(), "{what:?}: {u} < {}", b.total());
                     feasible += 1;
                     exact += usize::from(u == b.total());
                 }
-                Err(mask) if mask != bit(Rule::TooFar) => proved += usize::from(upper.is_none()),
-                Err(_) => {}
+                (Err(mask), _) if mask & ahead != 0 => {}
+                (Err(_), Ok(_)) => {}
+                (Err(mask), Err(rule)) => {
+                    proved += 1;
+                    if let Some(r) = rule {
+                        assert_eq!(bit(r), mask, "{what:?}: first broken rule");
+                        named += 1;
+                    }
+                }
             }
         };
         // Every mask with an id, and only two (the others bounded from
         // the blocks).
+        // The participants' masks: two with rows, the others counted.
+        let part = Shapes::new(inst.participants.iter().map(|p| &p.avail), 2);
         let shapes = |limit| {
             (
-                Shapes::new(inst.mentors.iter().map(|m| &m.avail), limit),
-                Shapes::new(inst.offers.iter().map(|o| &o.schedule), limit),
+                Shapes::new(inst.mentors.iter().map(|m| &m.avail), limit).with_rows(&part),
+                Shapes::new(inst.offers.iter().map(|o| &o.schedule), limit).with_rows(&part),
             )
         };
         let (all, two) = (shapes(SHAPES), shapes(2));
         assert!(all.0.masks.len() > 2 && all.1.masks.len() > 2);
+        let with_row = inst
+            .participants
+            .iter()
+            .filter(|p| part.id(&p.avail) != NO_SHAPE);
+        assert!((1..inst.participants.len()).contains(&with_row.count()));
         for (cfg, (ms, os)) in configs.iter().flat_map(|c| [(c, &all), (c, &two)]) {
             for (p, pc) in inst.participants.iter().enumerate() {
-                let key = PartKey::new(pc, cfg, ms);
-                let offer_key = PartKey::new(pc, cfg, os);
+                let shape = part.id(&pc.avail);
+                let key = PartKey::new(pc, cfg, ms, shape);
+                let offer_key = PartKey::new(pc, cfg, os, shape);
                 for (q, mc) in inst.mentors.iter().enumerate() {
                     let upper = mentor_upper(pc, &key, &MentUb::new(mc, ms), cfg);
                     let evaluated = evaluate_mentor(&inst, cfg, p as u32, q as u32, true);
@@ -2112,6 +2205,10 @@ mod tests {
         assert!(feasible > 10_000, "{feasible} feasible pairs");
         assert!(exact * 5 > feasible, "{exact} of {feasible} bounds exact");
         assert!(proved > 10_000, "{proved} pairs ruled out from the buckets");
+        assert!(
+            named > 5_000,
+            "{named} of {proved} with their first broken rule"
+        );
     }
 
     #[test]

@@ -138,6 +138,49 @@ impl Grid {
         merge: bool,
     ) -> bool {
         out.clear();
+        self.near_cells(at, radius_km, |_, s, e| match out.last_mut() {
+            Some(last) if merge && last.1 == s => last.1 = e,
+            _ => out.push((s, e)),
+        })
+    }
+
+    /// As [`Grid::near_ranges`] without merging, the nearest cells first:
+    /// by the distance from `at` to the cell's rectangle (in degrees, the
+    /// longitude scaled by the cosine of `at`'s latitude; ties in position
+    /// order). A scan that keeps the best pairs so far meets the near
+    /// ones, which score higher on distance, before the far ones, which
+    /// its bound then leaves unscored.
+    pub(crate) fn near_ranges_nearest_first(
+        &self,
+        at: &Geo,
+        radius_km: f64,
+        out: &mut Vec<(u32, u32)>,
+        keyed: &mut Vec<(f64, u32, u32)>,
+    ) -> bool {
+        out.clear();
+        keyed.clear();
+        let (lat, lon) = (at.lat.to_degrees(), at.lon.to_degrees());
+        let scale = at.lat.cos();
+        let ok = self.near_cells(at, radius_km, |(a, k), s, e| {
+            let gap = |x: f64, lo: f64| (lo - x).max(x - (lo + CELL_DEG)).max(0.0);
+            let dy = gap(lat, f64::from(a) * CELL_DEG);
+            let dx = gap(lon, f64::from(k) * CELL_DEG - 180.0) * scale;
+            keyed.push((dy * dy + dx * dx, s, e));
+        });
+        keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        out.extend(keyed.iter().map(|&(_, s, e)| (s, e)));
+        ok
+    }
+
+    /// The non-empty cells of the box of [`Grid::near`], row by row, each
+    /// handed to `cell` as its (row, unwrapped column) and its positions
+    /// `s..e`. False when the box is too large (no cell handed).
+    fn near_cells(
+        &self,
+        at: &Geo,
+        radius_km: f64,
+        mut cell: impl FnMut((i32, i32), u32, u32),
+    ) -> bool {
         let lat = at.lat.to_degrees();
         let dlat = radius_km / KM_PER_DEG * MARGIN + 1e-9;
         let pole = lat.abs() + dlat;
@@ -168,12 +211,8 @@ impl Grid {
                 if (0..self.cols).contains(&b) {
                     let c = (row + b) as usize;
                     let (s, e) = (self.start[c], self.start[c + 1]);
-                    if s == e {
-                        continue;
-                    }
-                    match out.last_mut() {
-                        Some(last) if merge && last.1 == s => last.1 = e,
-                        _ => out.push((s, e)),
+                    if s != e {
+                        cell((a, k), s, e);
                     }
                 }
             }
@@ -280,6 +319,39 @@ mod tests {
                     "{a:?} {b:?} limit {limit}"
                 );
             }
+        }
+    }
+
+    /// Nearest first: the cells of `near_ranges`, each once, the one
+    /// holding the point first and the others by their distance.
+    #[test]
+    fn nearest_first_is_the_same_cells_nearest_first() {
+        let pts: Vec<Geo> = (0..40)
+            .flat_map(|i| (0..40).map(move |j| (i, j)))
+            .map(|(i, j)| geo(50.0 + f64::from(i) * 0.07, 8.0 + f64::from(j) * 0.09))
+            .collect();
+        let grid = Grid::new(pts.iter().enumerate().map(|(i, g)| (i as u32, *g)));
+        let (mut plain, mut near, mut keyed) = (Vec::new(), Vec::new(), Vec::new());
+        for (at, radius) in [(&pts[0], 30.0), (&pts[820], 45.0), (&pts[1599], 25.0)] {
+            assert!(grid.near_ranges(at, radius, &mut plain, false));
+            assert!(grid.near_ranges_nearest_first(at, radius, &mut near, &mut keyed));
+            assert!(plain.len() > 1, "{}", plain.len());
+            let mut sorted = near.clone();
+            sorted.sort_unstable();
+            assert_eq!(sorted, plain);
+            let own = cell_key(at);
+            let first = grid.ids[near[0].0 as usize];
+            assert_eq!(cell_key(&pts[first as usize]), own);
+            let dist = |r: &(u32, u32)| {
+                (r.0..r.1)
+                    .map(|k| at.distance_km(&pts[grid.ids[k as usize] as usize]))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            // Cells further by at least a cell's width come later.
+            for w in near.windows(2) {
+                assert!(dist(&w[0]) <= dist(&w[1]) + 2.0 * CELL_DEG * KM_PER_DEG);
+            }
+            assert!(dist(&near[0]) <= dist(near.last().unwrap()));
         }
     }
 
