@@ -728,21 +728,25 @@ pub(crate) struct Duals {
 /// positions `start[c]..start[c + 1]`, `order` lists the cell's positions
 /// by increasing dual (ties: position), and `sorted` their duals.
 struct LayerDuals {
-    by_pos: Vec<i64>,
     order: Vec<u32>,
     sorted: Vec<i64>,
+    /// The [`Hot`] records in the order of `order`, so that a scan in dual
+    /// order reads them one after another.
+    hot: Vec<Hot>,
 }
 
 impl Duals {
     pub(crate) fn new(cands: &Candidates, mentors: bool, by_id: Vec<i64>) -> Self {
-        let grids: Vec<&Grid> = if mentors {
-            vec![&cands.index.mentors.grid]
+        let grids: Vec<(&Grid, &[Hot])> = if mentors {
+            let l = &cands.index.mentors;
+            vec![(&l.grid, &l.at)]
         } else {
-            cands.index.offers_by_kind.iter().map(|l| &l.grid).collect()
+            let kinds = cands.index.offers_by_kind.iter();
+            kinds.map(|l| (&l.grid, &l.at[..])).collect()
         };
         let layers = grids
             .iter()
-            .map(|g| {
+            .map(|&(g, at)| {
                 let ids = g.ids();
                 let dual = |pos: u32| by_id[ids[pos as usize] as usize];
                 let mut order: Vec<u32> = (0..ids.len() as u32).collect();
@@ -750,12 +754,8 @@ impl Duals {
                     order[cell].sort_unstable_by_key(|&pos| (dual(pos), pos));
                 }
                 let sorted = order.iter().map(|&pos| dual(pos)).collect();
-                let by_pos = (0..ids.len() as u32).map(dual).collect();
-                LayerDuals {
-                    by_pos,
-                    order,
-                    sorted,
-                }
+                let hot = order.iter().map(|&pos| at[pos as usize]).collect();
+                LayerDuals { order, sorted, hot }
             })
             .collect();
         Duals { by_id, layers }
@@ -1627,9 +1627,9 @@ fn scan<T: HasGeo, U>(
     // One position's distance and bucket tests, written once for both
     // loops below (a closure here cost the candidate scan a sixth).
     macro_rules! one {
-        ($pos:expr, $v:expr) => {{
+        ($pos:expr, $v:expr, $h:expr) => {{
             let pos: usize = $pos;
-            let h = &layer.at[pos];
+            let h: &Hot = $h;
             let qcs = pc.geo.quarter_chord_sq(&h.xyz);
             let rec = &layer.recs[pos];
             let far =
@@ -1650,28 +1650,17 @@ fn scan<T: HasGeo, U>(
         None => {
             for &(a, b) in ranges {
                 for pos in a as usize..b as usize {
-                    one!(pos, 0);
+                    one!(pos, 0, &layer.at[pos]);
                 }
             }
         }
         Some((d, bound)) => {
             for &(a, b) in ranges {
                 let (a, b) = (a as usize, b as usize);
+                // Straight to those below, in the order of their duals.
                 let below = d.sorted[a..b].partition_point(|&v| v < bound);
-                if below * 8 < b - a {
-                    // Few: straight to them, in the order of their duals.
-                    for i in a..a + below {
-                        one!(d.order[i] as usize, d.sorted[i]);
-                    }
-                } else {
-                    // Many: the cell in its own order, which reads its
-                    // records one after another.
-                    for pos in a..b {
-                        let v = d.by_pos[pos];
-                        if v < bound {
-                            one!(pos, v);
-                        }
-                    }
+                for i in a..a + below {
+                    one!(d.order[i] as usize, d.sorted[i], &d.hot[i]);
                 }
             }
         }
