@@ -268,9 +268,10 @@ fn id_set(ids: impl IntoIterator<Item = u32>) -> u64 {
 
 /// Up to [`SHAPES`] distinct weekly masks of one side's providers, the
 /// most frequent (ties: first seen), each with an id below 64. A
-/// participant's common time with each is counted once per pass
-/// ([`PartKey::common`]), so the bound of a pair with a provider whose
-/// mask has an id is exact on the time, at the cost of a table read. A
+/// participant's common time with each is read from `rows` when its own
+/// mask has an id too, else counted once per pass ([`PartKey::common`]),
+/// so the bound of a pair with a provider whose mask has an id is exact on
+/// the time, at the cost of a table read. A
 /// provider whose mask has no id ([`NO_SHAPE`]) is bounded from the
 /// six-hour blocks.
 #[derive(Debug, Clone, Default)]
@@ -297,7 +298,7 @@ impl Shapes {
             seen.entry(*m).or_insert((0, i)).0 += 1;
         }
         let mut ranked: Vec<(WeekMask, (usize, usize))> = seen.into_iter().collect();
-        ranked.sort_unstable_by_key(|&(_, (n, first))| (std::cmp::Reverse(n), first));
+        ranked.sort_unstable_by_key(|&(_, (n, first))| (Reverse(n), first));
         ranked.truncate(limit.min(SHAPES));
         let masks: Vec<WeekMask> = ranked.into_iter().map(|(m, _)| m).collect();
         Shapes {
@@ -724,9 +725,10 @@ pub(crate) struct Duals {
     layers: Vec<LayerDuals>,
 }
 
-/// The duals of one grid: per position (`by_pos`), and within each cell's
-/// positions `start[c]..start[c + 1]`, `order` lists the cell's positions
-/// by increasing dual (ties: position), and `sorted` their duals.
+/// The duals of one grid: within each cell's positions
+/// `start[c]..start[c + 1]`, `order` lists the cell's positions by
+/// increasing dual (ties: position), `sorted` their duals, and `hot` their
+/// distance records.
 struct LayerDuals {
     order: Vec<u32>,
     sorted: Vec<i64>,
@@ -845,7 +847,7 @@ pub(crate) fn entering_pairs(
     };
     let price = found.price.expect("a pricing filter prices");
     let ranked = price.heap.into_sorted_vec();
-    let pair = |e: &std::cmp::Reverse<(i128, std::cmp::Reverse<u32>, i64)>| Cand {
+    let pair = |e: &Reverse<(i128, Reverse<u32>, i64)>| Cand {
         p,
         q: (e.0).1.0,
         score: (e.0).2,
@@ -1221,11 +1223,22 @@ struct Price {
     /// The best `k` so far, worst on top: reduced cost (larger is better),
     /// provider (smaller is better), score.
     #[allow(clippy::type_complexity)]
-    heap: std::collections::BinaryHeap<std::cmp::Reverse<(i128, std::cmp::Reverse<u32>, i64)>>,
+    heap: std::collections::BinaryHeap<Reverse<(i128, Reverse<u32>, i64)>>,
     left_out: bool,
 }
 
 impl Price {
+    /// Whether a pair of reduced cost `rc` with provider `q` cannot be
+    /// among the best `k`: `k` are kept and the worst of them ranks higher
+    /// (ties: the lower provider).
+    fn beaten(&self, rc: i128, q: u32) -> bool {
+        self.heap.len() == self.k
+            && self
+                .heap
+                .peek()
+                .is_some_and(|w| (rc, Reverse(q)) < ((w.0).0, (w.0).1))
+    }
+
     /// Price the pair with provider `q` (dual `v`), whose score is `rest`
     /// plus a distance credit of at most `upper()` and exactly `exact()`.
     fn offer(
@@ -1241,12 +1254,7 @@ impl Price {
         if bound <= 0 || (!self.skip.is_empty() && self.skip.binary_search(&q).is_ok()) {
             return;
         }
-        if self.heap.len() == self.k
-            && self
-                .heap
-                .peek()
-                .is_some_and(|w| (bound, Reverse(q)) < ((w.0).0, (w.0).1))
-        {
+        if self.beaten(bound, q) {
             // Not among the best `k`; only whether it is positive matters.
             if !self.left_out && rc(rest + exact()) > 0 {
                 self.left_out = true;
@@ -1258,8 +1266,7 @@ impl Price {
         if r <= 0 {
             return;
         }
-        self.heap
-            .push(std::cmp::Reverse((r, std::cmp::Reverse(q), score)));
+        self.heap.push(Reverse((r, Reverse(q), score)));
         if self.heap.len() > self.k {
             self.heap.pop();
             self.left_out = true;
@@ -1297,7 +1304,8 @@ impl Found {
     /// Whether the pair with provider `q` (dual `v`) can be left without
     /// checking its rules, from `upper`, its [`Upper`] (a bound on its
     /// score without continuity, or the rule that surely removes it). A
-    /// pair whose first broken rule is known is counted there and left.
+    /// pair whose first broken rule is known is left, and counted there
+    /// outside pricing.
     /// Otherwise only once the pair cannot matter: with a `k`, when the
     /// `k` best so far are known and the bound is below the `k`-th (the
     /// bound goes into `skipped`); in a pricing pass, when its reduced
@@ -1335,13 +1343,7 @@ impl Found {
         if let Some(price) = &self.price {
             let out = |bound: i64| {
                 let rc = i128::from(bound) + i128::from(price.base) - i128::from(v);
-                rc <= 0
-                    || (price.left_out
-                        && price.heap.len() == price.k
-                        && price
-                            .heap
-                            .peek()
-                            .is_some_and(|w| (rc, Reverse(q)) < ((w.0).0, (w.0).1)))
+                rc <= 0 || (price.left_out && price.beaten(rc, q))
             };
             out(far) || out(near())
         } else if let Some(t) = self.best.threshold() {
@@ -2155,10 +2157,10 @@ mod tests {
                 }
             }
         };
-        // Every mask with an id, and only two (the others bounded from
-        // the blocks).
         // The participants' masks: two with rows, the others counted.
         let part = Shapes::new(inst.participants.iter().map(|p| &p.avail), 2);
+        // Every provider mask with an id, and only two (the others bounded
+        // from the blocks).
         let shapes = |limit| {
             (
                 Shapes::new(inst.mentors.iter().map(|m| &m.avail), limit).with_rows(&part),
