@@ -2,7 +2,8 @@
 
 use std::cmp::Reverse;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering as AtomicOrdering};
 
 use rayon::prelude::*;
 
@@ -76,6 +77,12 @@ pub struct Candidates {
     /// because its bound could not reach the `k`-th best; at most the
     /// `k`-th kept score. Empty without `top_k`.
     pub(crate) cut: (Vec<i64>, Vec<i64>),
+    /// With `top_k`: per (mentor, offer), the best score of a feasible
+    /// pair with it that is in none of the lists (`i64::MIN` if none):
+    /// each provider's best `top_k + capacity` pairs are in the lists
+    /// too ([`ProviderTop`]), and this is the next one's score. Empty
+    /// without `top_k`.
+    pub(crate) provider_cut: (Vec<i64>, Vec<i64>),
     /// The spatial index, kept for pricing pruned pairs.
     pub(crate) index: std::sync::Arc<Index>,
 }
@@ -237,6 +244,9 @@ struct Layer<T, U> {
     ub: Vec<U>,
     /// Per position: the provider's record.
     recs: Vec<T>,
+    /// Where this layer's positions start among its side's slots (the
+    /// layers of one side one after another; see [`ProviderTop`]).
+    base: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -608,7 +618,13 @@ impl<T: Clone, U> Layer<T, U> {
             .collect();
         let at = recs.iter().map(hot).collect();
         let ub = recs.iter().map(ub).collect();
-        Layer { grid, at, ub, recs }
+        Layer {
+            grid,
+            at,
+            ub,
+            recs,
+            base: 0,
+        }
     }
 }
 
@@ -666,7 +682,15 @@ impl Index {
                 },
                 |m| MentUb::new(m, &mentor_shapes),
             ),
-            offers_by_kind: [offers_of(a), offers_of(b), offers_of(c), offers_of(d)],
+            offers_by_kind: {
+                let mut kinds = [offers_of(a), offers_of(b), offers_of(c), offers_of(d)];
+                let mut base = 0;
+                for layer in &mut kinds {
+                    layer.base = base;
+                    base += layer.recs.len() as u32;
+                }
+                kinds
+            },
             mentor_shapes,
             offer_shapes,
             part_shapes,
@@ -832,7 +856,7 @@ pub(crate) fn entering_pairs(
             p,
             cands.prev_mentor[p as usize],
             Some(cells),
-            None,
+            (None, None),
         )
     } else {
         offer_candidates(
@@ -842,7 +866,7 @@ pub(crate) fn entering_pairs(
             p,
             cands.prev_offer[p as usize],
             Some(cells),
-            None,
+            (None, None),
         )
     };
     let price = found.price.expect("a pricing filter prices");
@@ -865,6 +889,54 @@ pub(crate) fn entering_pairs(
     }
 }
 
+/// Add each provider's best pairs (`held[q]`: participant, score) to the
+/// lists (`list[start[p]..start[p + 1]]`: participant `p`'s, sorted by
+/// provider) where they are not yet; returns how many were added.
+fn join_provider_lists(
+    list: &mut Vec<Cand>,
+    start: &mut Vec<usize>,
+    held: Vec<Vec<(u32, i64)>>,
+) -> u64 {
+    let mut extra: Vec<Cand> = held
+        .into_iter()
+        .enumerate()
+        .flat_map(|(q, h)| {
+            h.into_iter().map(move |(p, score)| Cand {
+                p,
+                q: q as u32,
+                score,
+            })
+        })
+        .collect();
+    extra.par_sort_unstable_by_key(|c| (c.p, c.q));
+    let n = start.len() - 1;
+    let mut joined = Vec::with_capacity(list.len() + extra.len());
+    let mut joined_start = Vec::with_capacity(n + 1);
+    let mut e = extra.iter().peekable();
+    for p in 0..n {
+        joined_start.push(joined.len());
+        let own = &list[start[p]..start[p + 1]];
+        let mut i = 0;
+        while let Some(c) = e.next_if(|c| c.p as usize == p) {
+            while i < own.len() && own[i].q < c.q {
+                joined.push(own[i]);
+                i += 1;
+            }
+            if own.get(i).is_some_and(|o| o.q == c.q) {
+                debug_assert_eq!(own[i].score, c.score, "one pair, one score");
+            } else {
+                joined.push(*c);
+            }
+        }
+        joined.extend_from_slice(&own[i..]);
+    }
+    joined_start.push(joined.len());
+    let added = (joined.len() - list.len()) as u64;
+    *list = joined;
+    *start = joined_start;
+    added
+}
+
 /// Feasible providers: all of them less those some rule removed.
 fn count_feasible(rejected: &RuleCounts, providers: usize) -> u32 {
     providers as u32 - rejected.iter().sum::<u32>()
@@ -884,7 +956,7 @@ pub(crate) fn all_mentor_pairs(
         p,
         cands.prev_mentor[p as usize],
         None,
-        None,
+        (None, None),
     )
     .out;
     list.sort_unstable_by_key(|c| c.q);
@@ -905,7 +977,7 @@ pub(crate) fn all_offer_pairs(
         p,
         cands.prev_offer[p as usize],
         None,
-        None,
+        (None, None),
     )
     .out;
     list.sort_unstable_by_key(|c| c.q);
@@ -1017,6 +1089,17 @@ impl Candidates {
         let (prev_mentor, prev_offer) = previous.resolve(inst);
         let index = Index::new(inst, cfg);
         let keep = pruning(cfg);
+        // With a `k`, each provider's best pairs join the lists too.
+        let mentor_caps: Vec<u32> = inst.mentors.iter().map(|m| m.capacity).collect();
+        let offer_caps: Vec<u32> = inst.offers.iter().map(|o| o.slots).collect();
+        let offer_layers: Vec<_> = index.offers_by_kind.iter().collect();
+        let tops = keep.filter(|&k| k > 0).map(|k| {
+            (
+                ProviderTop::new(&[&index.mentors], &mentor_caps, k),
+                ProviderTop::new(&offer_layers, &offer_caps, k),
+            )
+        });
+        let (mtop, otop) = (tops.as_ref().map(|t| &t.0), tops.as_ref().map(|t| &t.1));
         // Participants are scored in grid-cell order, so that neighbours
         // (who share most providers) are scored one after another and the
         // providers' data stays in cache; results go back to index order.
@@ -1041,9 +1124,9 @@ impl Candidates {
                         ),
                     );
                 }
-                let m =
-                    mentor_candidates(inst, cfg, &index, p, prev_mentor[p as usize], None, keep);
-                let o = offer_candidates(inst, cfg, &index, p, prev_offer[p as usize], None, keep);
+                let prev = (prev_mentor[p as usize], prev_offer[p as usize]);
+                let m = mentor_candidates(inst, cfg, &index, p, prev.0, None, (keep, mtop));
+                let o = offer_candidates(inst, cfg, &index, p, prev.1, None, (keep, otop));
                 let (mut mc, mr, mut oc, or) = (m.out, m.counts, o.out, o.counts);
                 let (mut mcut, mut ocut) = (i64::MIN, i64::MIN);
                 if let Some(k) = keep {
@@ -1085,6 +1168,7 @@ impl Candidates {
             prev_given: previous.counts(),
             pruned: (0, 0),
             cut: (Vec::new(), Vec::new()),
+            provider_cut: (Vec::new(), Vec::new()),
             index: std::sync::Arc::new(index),
         };
         let mut pruned = (0u64, 0u64);
@@ -1106,6 +1190,16 @@ impl Candidates {
         }
         out.mentor_start.push(out.mentor.len());
         out.offer_start.push(out.offer.len());
+        if let Some((mtop, otop)) = tops {
+            let (held, cut) = mtop.finish();
+            let added = join_provider_lists(&mut out.mentor, &mut out.mentor_start, held);
+            pruned.0 -= added;
+            out.provider_cut.0 = cut;
+            let (held, cut) = otop.finish();
+            let added = join_provider_lists(&mut out.offer, &mut out.offer_start, held);
+            pruned.1 -= added;
+            out.provider_cut.1 = cut;
+        }
         out.pruned = pruned;
         Ok(out)
     }
@@ -1193,8 +1287,127 @@ impl Candidates {
     }
 }
 
+/// Each provider's best pairs, gathered while the participants' passes
+/// run (in parallel): the best `keep[q]` feasible pairs of provider `q`
+/// (score, then the lower participant), and the best score among its
+/// feasible pairs left out so far.
+///
+/// A participant's own best `k` miss the pairs a popular provider needs:
+/// with many more applicants than places, a provider's best applicants
+/// are what its dual is made of, and a participant who lists it among
+/// its best `k` is not necessarily one of them. With each provider's
+/// best pairs in the graph, every pair outside it scores at most the
+/// provider's cut, so a provider whose dual reaches `cut + B` can gain
+/// no pair in pricing (`u ≥ 0`) and is never scanned there.
+///
+/// A pass leaves a pair to the provider only when its score's bound is
+/// below the provider's cut so far (it can neither be among the best nor
+/// raise the cut); every other feasible pair is scored exactly and
+/// offered. So the lists and the final cuts (the best score outside the
+/// lists, scored exactly: the pair that holds it was never below the
+/// cut) are the same whatever the order of the passes and the threads.
+///
+/// Providers are held by slot: their positions in their side's layers,
+/// one layer after another, so that a scan reads the cuts of the
+/// providers near it one after another too.
+pub(crate) struct ProviderTop {
+    /// Per slot: the provider.
+    id_of: Vec<u32>,
+    /// Per provider: its slot.
+    slot_of: Vec<u32>,
+    /// Per slot: how many pairs to hold.
+    keep: Vec<u32>,
+    /// Per slot: the best score left out so far.
+    cut: Vec<AtomicI64>,
+    /// Per slot: the best pairs so far, worst on top: (score,
+    /// participant), larger score and then smaller participant better.
+    held: Vec<Mutex<HeldPairs>>,
+}
+
+/// One provider's best pairs so far, worst on top (see [`ProviderTop`]).
+type HeldPairs = std::collections::BinaryHeap<Reverse<(i64, Reverse<u32>)>>;
+
+impl ProviderTop {
+    /// For the providers of `layers` (every provider of the side once),
+    /// `caps` by provider: keep `k` pairs more than each one's capacity.
+    fn new<T, U>(layers: &[&Layer<T, U>], caps: &[u32], k: usize) -> Self {
+        let id_of: Vec<u32> = layers
+            .iter()
+            .flat_map(|l| l.grid.ids().iter().copied())
+            .collect();
+        let mut slot_of = vec![u32::MAX; caps.len()];
+        for (slot, &q) in id_of.iter().enumerate() {
+            slot_of[q as usize] = slot as u32;
+        }
+        let k = u32::try_from(k).unwrap_or(u32::MAX);
+        ProviderTop {
+            keep: id_of
+                .iter()
+                .map(|&q| caps[q as usize].saturating_add(k))
+                .collect(),
+            cut: id_of.iter().map(|_| AtomicI64::new(i64::MIN)).collect(),
+            held: id_of.iter().map(|_| Mutex::default()).collect(),
+            id_of,
+            slot_of,
+        }
+    }
+
+    /// Whether a pair with the provider at `slot` whose score is at most
+    /// `bound` may be among its best or raise its cut.
+    #[inline]
+    fn wants(&self, slot: u32, bound: i64) -> bool {
+        bound >= self.cut[slot as usize].load(AtomicOrdering::Relaxed)
+    }
+
+    /// The feasible pair of participant `p` with the provider at `slot`,
+    /// scored exactly.
+    fn offer(&self, p: u32, slot: u32, score: i64) {
+        if !self.wants(slot, score) {
+            return;
+        }
+        let mut held = self.held[slot as usize]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let pair = Reverse((score, Reverse(p)));
+        let out = if held.len() < self.keep[slot as usize] as usize {
+            held.push(pair);
+            return;
+        } else if held.peek().is_some_and(|w| pair < *w) {
+            // Better than the worst held: that one leaves.
+            let worst = held.pop().map_or(i64::MIN, |w| (w.0).0);
+            held.push(pair);
+            worst
+        } else {
+            score
+        };
+        // Under the lock, so the cut only rises.
+        let cut = &self.cut[slot as usize];
+        if out > cut.load(AtomicOrdering::Relaxed) {
+            cut.store(out, AtomicOrdering::Relaxed);
+        }
+    }
+
+    /// Per provider: its best pairs (participant, score), and its cut.
+    fn finish(self) -> (Vec<Vec<(u32, i64)>>, Vec<i64>) {
+        let n = self.slot_of.len();
+        let mut held = vec![Vec::new(); n];
+        let mut cut = vec![i64::MIN; n];
+        for ((q, h), c) in self.id_of.iter().zip(self.held).zip(self.cut) {
+            let h = h
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            held[*q as usize] = h
+                .into_iter()
+                .map(|Reverse((s, Reverse(p)))| (p, s))
+                .collect();
+            cut[*q as usize] = c.into_inner();
+        }
+        (held, cut)
+    }
+}
+
 /// What one participant's pass finds on one side.
-struct Found {
+struct Found<'a> {
     p: u32,
     /// The provider of the previous run, for the continuity bonus.
     prev: Option<u32>,
@@ -1210,6 +1423,21 @@ struct Found {
     /// Whether a pair was left out by [`Found::bounded_out`] without its
     /// rules being counted.
     unchecked: bool,
+    /// With a `k`: every provider's best pairs, offered each feasible
+    /// pair that may be among them.
+    prov: Option<&'a ProviderTop>,
+}
+
+/// What [`Found::bounded_out`] makes of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Left on its bound.
+    Out,
+    /// Its rules checked and, if feasible, taken.
+    Check,
+    /// Out for the participant, but its provider may want it: its rules
+    /// checked and, if feasible, scored for the provider only.
+    Provider,
 }
 
 /// The entering pairs of one participant in a pricing pass (see
@@ -1274,11 +1502,17 @@ impl Price {
     }
 }
 
-impl Found {
-    fn new(p: u32, prev: Option<u32>, top: Option<usize>, cells: Option<&CellFilter<'_>>) -> Self {
+impl<'a> Found<'a> {
+    fn new(
+        p: u32,
+        prev: Option<u32>,
+        (top, prov): (Option<usize>, Option<&'a ProviderTop>),
+        cells: Option<&CellFilter<'_>>,
+    ) -> Self {
         Found {
             p,
             prev,
+            prov: prov.filter(|_| cells.is_none() && top.is_some_and(|k| k > 0)),
             out: Vec::new(),
             counts: [0; Rule::COUNT],
             best: Best::new(top),
@@ -1301,29 +1535,37 @@ impl Found {
         }
     }
 
-    /// Whether the pair with provider `q` (dual `v`) can be left without
-    /// checking its rules, from `upper`, its [`Upper`] (a bound on its
+    /// The [`ProviderTop`] slot of provider `q` (0 without one).
+    fn slot(&self, q: u32) -> u32 {
+        self.prov.map_or(0, |t| t.slot_of[q as usize])
+    }
+
+    /// What becomes of the pair with provider `q` (dual `v`, at `slot`
+    /// of its side's [`ProviderTop`]) before its
+    /// rules are checked, from `upper`, its [`Upper`] (a bound on its
     /// score without continuity, or the rule that surely removes it). A
     /// pair whose first broken rule is known is left, and counted there
     /// outside pricing.
     /// Otherwise only once the pair cannot matter: with a `k`, when the
     /// `k` best so far are known and the bound is below the `k`-th (the
-    /// bound goes into `skipped`); in a pricing pass, when its reduced
-    /// cost cannot be positive, or cannot be among the best `k` once a
-    /// positive one was left out. With a `k`, a pair some rule surely
-    /// removes is left too, its rules then not counted (`unchecked`): the
-    /// counts only matter for a participant left with no feasible pair,
-    /// whose providers are then checked again one by one.
+    /// bound goes into `skipped`), unless the provider may want it
+    /// ([`ProviderTop`]; then it is checked for the provider alone); in a
+    /// pricing pass, when its reduced cost cannot be positive, or cannot
+    /// be among the best `k` once a positive one was left out. With a
+    /// `k`, a pair some rule surely removes is left too, its rules then
+    /// not counted (`unchecked`): the counts only matter for a
+    /// participant left with no feasible pair, whose providers are then
+    /// checked again one by one.
     fn bounded_out(
         &mut self,
         cfg: &Config,
-        (q, v): (u32, i64),
+        (q, v, slot): (u32, i64, u32),
         upper: impl FnOnce() -> Upper,
         lower_km: impl Fn() -> f64,
-    ) -> bool {
+    ) -> Verdict {
         let checking = self.price.is_none() && self.best.k == 0;
         let (rest, limit) = match upper() {
-            Ok(_) | Err(None) if checking => return false,
+            Ok(_) | Err(None) if checking => return Verdict::Check,
             Ok(bound) => bound,
             Err(rule) => {
                 if self.price.is_none() {
@@ -1332,7 +1574,7 @@ impl Found {
                         None => self.unchecked = true,
                     }
                 }
-                return true;
+                return Verdict::Out;
             }
         };
         let rest = rest + continuity(cfg, self.prev, q);
@@ -1345,29 +1587,44 @@ impl Found {
                 let rc = i128::from(bound) + i128::from(price.base) - i128::from(v);
                 rc <= 0 || (price.left_out && price.beaten(rc, q))
             };
-            out(far) || out(near())
-        } else if let Some(t) = self.best.threshold() {
-            // Ties go to the lower provider, as in `keep_best`.
-            if (far, Reverse(q)) > t {
-                let bound = near();
-                if (bound, Reverse(q)) > t {
-                    return false;
-                }
-                self.skipped = self.skipped.max(bound);
-            } else if far > self.skipped {
-                // Only a larger bound than the last one moves the cut.
-                self.skipped = self.skipped.max(near());
+            return if out(far) || out(near()) {
+                Verdict::Out
+            } else {
+                Verdict::Check
+            };
+        }
+        let Some(t) = self.best.threshold() else {
+            return Verdict::Check;
+        };
+        // Ties go to the lower provider, as in `keep_best`.
+        let mut near_bound = None;
+        if (far, Reverse(q)) > t {
+            let bound = near();
+            if (bound, Reverse(q)) > t {
+                return Verdict::Check;
             }
-            true
-        } else {
-            false
+            self.skipped = self.skipped.max(bound);
+            near_bound = Some(bound);
+        } else if far > self.skipped {
+            // Only a larger bound than the last one moves the cut.
+            let bound = near();
+            self.skipped = self.skipped.max(bound);
+            near_bound = Some(bound);
+        }
+        match self.prov {
+            Some(prov)
+                if prov.wants(slot, far) && prov.wants(slot, near_bound.unwrap_or_else(near)) =>
+            {
+                Verdict::Provider
+            }
+            _ => Verdict::Out,
         }
     }
 
     /// One provider a scan found in reach, at position `pos` of `layer`
     /// (`qcs` its [`Geo::quarter_chord_sq`] to `pc`): left on its bound
     /// (see [`Found::bounded_out`]), or its record's rules checked and the
-    /// pair taken.
+    /// pair taken (or only offered to its provider).
     #[inline]
     fn visit<T: HasGeo, U>(
         &mut self,
@@ -1378,23 +1635,35 @@ impl Found {
         rules: impl FnOnce(&T) -> std::result::Result<(Breakdown, f64), u16>,
     ) {
         let lower = || distance_lower_bound(qcs);
-        if self.bounded_out(cfg, q, || upper(&layer.ub[pos]), lower) {
+        let slot = layer.base + pos as u32;
+        let (q, v) = q;
+        let verdict = self.bounded_out(cfg, (q, v, slot), || upper(&layer.ub[pos]), lower);
+        if verdict == Verdict::Out {
             return;
         }
         let rec = &layer.recs[pos];
         let checked = rules(rec);
-        self.take(cfg, q, checked, lower(), || pc.geo.distance_km(rec.geo()));
+        let exact = || pc.geo.distance_km(rec.geo());
+        if verdict == Verdict::Check {
+            self.take(cfg, (q, v, slot), checked, lower(), exact);
+        } else if let (Ok((b, limit)), Some(prov)) = (checked, self.prov) {
+            // For the provider alone: the participant's own list and
+            // counts are as if the pair had been left on its bound.
+            let rest = b.total() + continuity(cfg, self.prev, q);
+            prov.offer(self.p, slot, rest + distance_credit(cfg, exact(), limit));
+        }
     }
 
     /// Take the rule check of the pair with provider `q`: count the first
     /// broken rule, or score the pair. The distance criterion comes last:
     /// with a `k`, a pair whose score with the distance bounded from
     /// `lower_km` cannot reach the `k`-th best so far is only bounded (in
-    /// `skipped`); otherwise `exact_km` gives the distance.
+    /// `skipped`), and scored for its provider if it may want it;
+    /// otherwise `exact_km` gives the distance.
     fn take(
         &mut self,
         cfg: &Config,
-        (q, v): (u32, i64),
+        (q, v, slot): (u32, i64, u32),
         checked: std::result::Result<(Breakdown, f64), u16>,
         lower_km: f64,
         exact_km: impl Fn() -> f64,
@@ -1417,6 +1686,10 @@ impl Found {
                     let bound = rest + distance_credit(cfg, lower_km, limit);
                     if (bound, Reverse(q)) < t {
                         self.skipped = self.skipped.max(bound);
+                        if let Some(prov) = self.prov.filter(|t| t.wants(slot, bound)) {
+                            let score = rest + distance_credit(cfg, exact_km(), limit);
+                            prov.offer(self.p, slot, score);
+                        }
                         return;
                     }
                 }
@@ -1427,6 +1700,9 @@ impl Found {
                     q,
                     score,
                 });
+                if let Some(prov) = self.prov {
+                    prov.offer(self.p, slot, score);
+                }
             }
         }
     }
@@ -1436,15 +1712,15 @@ impl Found {
 /// best `top`, but pairs that cannot be among them may be left out, and
 /// bounded in `skipped`), in no particular order, and per rule the mentors
 /// it removed.
-fn mentor_candidates(
+fn mentor_candidates<'a>(
     inst: &Instance,
     cfg: &Config,
     index: &Index,
     p: u32,
     prev: Option<u32>,
     cells: Option<&CellFilter<'_>>,
-    top: Option<usize>,
-) -> Found {
+    top: (Option<usize>, Option<&'a ProviderTop>),
+) -> Found<'a> {
     let mut found = Found::new(p, prev, top, cells);
     let pc = &inst.participants[p as usize];
     let all = inst.mentors.len() as u32;
@@ -1456,7 +1732,7 @@ fn mentor_candidates(
     let layer = &index.mentors;
     let (mut ranges, mut keyed) = (Vec::new(), Vec::new());
     if cfg.rules.mentor_distance
-        && pass_ranges(&layer.grid, pc, (cells, top), &mut ranges, &mut keyed)
+        && pass_ranges(&layer.grid, pc, (cells, top.0), &mut ranges, &mut keyed)
     {
         // Language buckets: a mentor with no bucket in common speaks no
         // language with the participant at the rank asked for (or at the
@@ -1494,26 +1770,29 @@ fn mentor_candidates(
             let mc = &inst.mentors[m as usize];
             let far = || mentor_too_far(pc, mc);
             let checked = mentor_rules(pc, mc, cfg, far, || forbidden(m), true);
-            found.take(cfg, (m, v), checked, 0.0, || pc.geo.distance_km(&mc.geo));
+            let slot = found.slot(m);
+            found.take(cfg, (m, v, slot), checked, 0.0, || {
+                pc.geo.distance_km(&mc.geo)
+            });
         }
     }
     if found.unchecked && found.out.is_empty() {
         // No feasible pair: count every rule, without bounds.
-        return mentor_candidates(inst, cfg, index, p, prev, cells, None);
+        return mentor_candidates(inst, cfg, index, p, prev, cells, (None, None));
     }
     found
 }
 
 /// One participant's offers, as [`mentor_candidates`].
-fn offer_candidates(
+fn offer_candidates<'a>(
     inst: &Instance,
     cfg: &Config,
     index: &Index,
     p: u32,
     prev: Option<u32>,
     cells: Option<&CellFilter<'_>>,
-    top: Option<usize>,
-) -> Found {
+    top: (Option<usize>, Option<&'a ProviderTop>),
+) -> Found<'a> {
     let mut found = Found::new(p, prev, top, cells);
     let pc = &inst.participants[p as usize];
     if pc.goals == 0 {
@@ -1534,7 +1813,7 @@ fn offer_candidates(
             .enumerate()
             .all(|(k, (layer, r))| {
                 pc.goals & (1 << k) == 0
-                    || pass_ranges(&layer.grid, pc, (cells, top), r, &mut keyed)
+                    || pass_ranges(&layer.grid, pc, (cells, top.0), r, &mut keyed)
             });
     if indexed {
         // Language buckets: an offer requiring a bucket the participant
@@ -1575,12 +1854,15 @@ fn offer_candidates(
             let oc = &inst.offers[o as usize];
             let far = || offer_too_far(pc, oc);
             let checked = offer_rules(pc, oc, cfg, far, || forbidden(o), true);
-            found.take(cfg, (o, v), checked, 0.0, || pc.geo.distance_km(&oc.geo));
+            let slot = found.slot(o);
+            found.take(cfg, (o, v, slot), checked, 0.0, || {
+                pc.geo.distance_km(&oc.geo)
+            });
         }
     }
     if found.unchecked && found.out.is_empty() {
         // No feasible pair: count every rule, without bounds.
-        return offer_candidates(inst, cfg, index, p, prev, cells, None);
+        return offer_candidates(inst, cfg, index, p, prev, cells, (None, None));
     }
     found
 }
@@ -2357,13 +2639,45 @@ mod tests {
         // With top-k, the kept pairs are the best k (score, then provider),
         // and the cut lies between the best pruned score and the k-th kept
         // one, though some pruned pairs were only bounded, never scored.
+        // Each provider's best `capacity + k` pairs (score, then
+        // participant) are kept too, and its cut is the next one's score.
         let k = 3;
         let pruned = Candidates::compute(&inst, &cfg.clone().top_k(k as u32)).expect("computed");
-        let (mut bounded_only, mut no_pair) = (0, 0);
-        for p in 0..inst.participants.len() as u32 {
-            for mentors in [true, false] {
-                let (mut list, counts) = brute(mentors, p);
-                list.sort_by_key(|&(q, s)| (std::cmp::Reverse(s), q));
+        let (mut bounded_only, mut no_pair, mut by_provider) = (0, 0, 0);
+        for mentors in [true, false] {
+            let lists: Vec<(Vec<(u32, i64)>, RuleCounts)> = (0..inst.participants.len() as u32)
+                .map(|p| {
+                    let (mut list, counts) = brute(mentors, p);
+                    list.sort_by_key(|&(q, s)| (std::cmp::Reverse(s), q));
+                    (list, counts)
+                })
+                .collect();
+            let caps: Vec<u32> = if mentors {
+                inst.mentors.iter().map(|m| m.capacity).collect()
+            } else {
+                inst.offers.iter().map(|o| o.slots).collect()
+            };
+            let mut of_provider: Vec<Vec<(i64, u32)>> = vec![Vec::new(); caps.len()];
+            for (p, (list, _)) in lists.iter().enumerate() {
+                for &(q, s) in list {
+                    of_provider[q as usize].push((s, p as u32));
+                }
+            }
+            let mut provider_best = std::collections::HashSet::new();
+            for (q, pairs) in of_provider.iter_mut().enumerate() {
+                pairs.sort_by_key(|&(s, p)| (std::cmp::Reverse(s), p));
+                let keep = caps[q] as usize + k;
+                provider_best.extend(pairs.iter().take(keep).map(|&(_, p)| (p, q as u32)));
+                let cut = pairs.get(keep).map_or(i64::MIN, |x| x.0);
+                let got = if mentors {
+                    pruned.provider_cut.0[q]
+                } else {
+                    pruned.provider_cut.1[q]
+                };
+                assert_eq!(got, cut, "provider {q}, mentors {mentors}");
+            }
+            for (p, (list, counts)) in lists.iter().enumerate() {
+                let p = p as u32;
                 let (kept, cut, rejected) = if mentors {
                     let r = &pruned.mentor_rejected[p as usize];
                     (pruned.mentors_of(p), pruned.cut.0[p as usize], r)
@@ -2373,10 +2687,16 @@ mod tests {
                 };
                 if list.is_empty() {
                     // What the report says of those left with none.
-                    assert_eq!(rejected, &counts, "participant {p}, mentors {mentors}");
+                    assert_eq!(rejected, counts, "participant {p}, mentors {mentors}");
                     no_pair += 1;
                 }
-                let mut best: Vec<(u32, i64)> = list.iter().take(k).copied().collect();
+                let mut best: Vec<(u32, i64)> = list
+                    .iter()
+                    .enumerate()
+                    .filter(|&(r, &(q, _))| r < k || provider_best.contains(&(p, q)))
+                    .map(|(_, &x)| x)
+                    .collect();
+                by_provider += best.len().saturating_sub(k);
                 best.sort_unstable();
                 let kept: Vec<(u32, i64)> = kept.iter().map(|c| (c.q, c.score)).collect();
                 assert_eq!(kept, best, "participant {p}, mentors {mentors}");
@@ -2391,15 +2711,16 @@ mod tests {
                     }
                 }
                 let found = if mentors {
-                    mentor_candidates(&inst, &cfg, &pruned.index, p, None, None, Some(k))
+                    mentor_candidates(&inst, &cfg, &pruned.index, p, None, None, (Some(k), None))
                 } else {
-                    offer_candidates(&inst, &cfg, &pruned.index, p, None, None, Some(k))
+                    offer_candidates(&inst, &cfg, &pruned.index, p, None, None, (Some(k), None))
                 };
                 bounded_only += list.len() - found.out.len();
             }
         }
         assert!(bounded_only > 0, "some pruned pairs were only bounded");
         assert!(no_pair > 0, "some participants have no feasible pair");
+        assert!(by_provider > 0, "some pairs are kept for their provider");
     }
 
     #[test]

@@ -245,7 +245,9 @@ pub struct Config {
     /// (default 3; 0 for none).
     pub alternatives: u32,
     /// Keep only each participant's best `top_k` candidates per side for the
-    /// solver (0, the default, keeps every feasible pair). The result stays
+    /// solver (0, the default, keeps every feasible pair), and each
+    /// provider's best `capacity + top_k` (a mentor's or an offer's best
+    /// applicants, which its dual depends on). The result stays
     /// exact: after solving, every pruned feasible pair is priced with the
     /// solver's duals, pairs that could improve the optimum enter, and the
     /// solve repeats until none can ([`Summary::proven_optimal`](crate::Summary::proven_optimal)).
@@ -329,8 +331,9 @@ impl Config {
         self
     }
 
-    /// Keep only the best `k` candidates per participant and side for the
-    /// solver, pricing the rest exactly (0 keeps all).
+    /// Keep only the best `k` candidates per participant and side (and
+    /// each provider's best `capacity + k`) for the solver, pricing the
+    /// rest exactly (0 keeps all).
     ///
     /// ```
     /// let c = mentormatch::Config::default().top_k(16);
