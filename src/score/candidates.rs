@@ -429,6 +429,9 @@ struct PartKey {
     common: [u32; SHAPES],
     /// The waiting criterion, the same for every pair.
     waiting: i64,
+    /// The participant's languages and skills, [`level_table`]s.
+    lang_level: Vec<u8>,
+    skill_level: Vec<u8>,
 }
 
 impl PartKey {
@@ -462,6 +465,8 @@ impl PartKey {
             minutes: pc.avail.minutes(),
             common,
             waiting: i64::from(cfg.weights.waiting) * waiting_permille(pc, cfg),
+            lang_level: level_table(&pc.langs),
+            skill_level: level_table(&pc.skills),
         }
     }
 }
@@ -522,9 +527,10 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
 
 /// The credit of [`requirement_fit`] bounded from the first requirement
 /// `(id, level)` of `n`: exact for it, full for the others; `None` when
-/// the participant lacks it and `rule` removes such pairs.
+/// the participant lacks it and `rule` removes such pairs. `levels` is
+/// the participant's [`level_table`].
 fn first_requirement_credit(
-    have: &[(u32, u8)],
+    levels: &[u8],
     (id, lvl): (u32, u8),
     n: u32,
     rule: bool,
@@ -532,12 +538,26 @@ fn first_requirement_credit(
     if n == 0 {
         return Some(0);
     }
-    let first = match have.binary_search_by_key(&id, |x| x.0) {
-        Ok(k) if have[k].1 >= lvl => (i64::from((have[k].1 - lvl).min(2)) + 1) * 1000 / 3,
+    let first = match levels.get(id as usize) {
+        Some(&have) if have > lvl => (i64::from((have - 1 - lvl).min(2)) + 1) * 1000 / 3,
         _ if rule => return None,
         _ => 0,
     };
-    Some((first + 1000 * (i64::from(n) - 1)) / i64::from(n))
+    Some(if n == 1 {
+        first
+    } else {
+        (first + 1000 * (i64::from(n) - 1)) / i64::from(n)
+    })
+}
+
+/// Levels by id, each plus one (0: not held), so that a requirement's
+/// level is read without a search.
+fn level_table(have: &[(u32, u8)]) -> Vec<u8> {
+    let mut table = vec![0u8; have.iter().map(|h| h.0 as usize + 1).max().unwrap_or(0)];
+    for &(id, lvl) in have {
+        table[id as usize] = lvl.saturating_add(1);
+    }
+    table
 }
 
 /// The [`Upper`] of participant `pc` with offer `u`: the first required
@@ -553,11 +573,11 @@ fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, shapes: &Sh
     let req = rules.offer_requirements;
     let broken = |sure: bool, rule| Err(sure.then_some(rule));
     // A first required language the participant lacks is a missing one.
-    let Some(language) = first_requirement_credit(&pc.langs, u.lang, u.langs, req) else {
+    let Some(language) = first_requirement_credit(&key.lang_level, u.lang, u.langs, req) else {
         return broken(true, Rule::MissingLanguage);
     };
     let mut sure = !req || u.langs <= 1;
-    let Some(skills) = first_requirement_credit(&pc.skills, u.skill, u.skills, req) else {
+    let Some(skills) = first_requirement_credit(&key.skill_level, u.skill, u.skills, req) else {
         return broken(sure, Rule::MissingSkill);
     };
     sure &= !req || u.skills <= 1;
@@ -2582,6 +2602,17 @@ mod tests {
         assert_eq!(requirement_fit(&[(1, 5)], &[(1, 3)]), (true, 1000));
         assert!(!requirement_fit(&[(1, 2)], &[(1, 3)]).0);
         assert!(!requirement_fit(&[], &[(1, 1)]).0);
+        // The first requirement's bound, from the level table: exact for
+        // the first, full credit for the rest.
+        let t = level_table(&[(1, 3), (4, 5)]);
+        assert_eq!(t, vec![0, 4, 0, 0, 6]);
+        assert_eq!(first_requirement_credit(&t, (1, 3), 1, true), Some(333));
+        assert_eq!(first_requirement_credit(&t, (4, 3), 1, true), Some(1000));
+        assert_eq!(first_requirement_credit(&t, (1, 3), 2, true), Some(666));
+        assert_eq!(first_requirement_credit(&t, (1, 4), 1, true), None);
+        assert_eq!(first_requirement_credit(&t, (1, 4), 2, false), Some(500));
+        assert_eq!(first_requirement_credit(&t, (9, 1), 1, true), None);
+        assert_eq!(first_requirement_credit(&t, (9, 1), 0, true), Some(0));
     }
 
     /// The grid scan (ranges of cell-ordered copies, distance tested on the
