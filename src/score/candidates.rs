@@ -832,6 +832,16 @@ impl CellFilter<'_> {
     fn layer(&self, layer: usize) -> (&LayerDuals, i64) {
         (&self.duals.layers[layer], self.bound)
     }
+
+    /// Whether some cell of `ranges` (one per cell, in grid `layer`) has a
+    /// provider whose dual is below the bound: its lowest, first in the
+    /// cell's dual order.
+    fn any_below(&self, layer: usize, ranges: &[(u32, u32)]) -> bool {
+        let sorted = &self.duals.layers[layer].sorted;
+        ranges
+            .iter()
+            .any(|&(a, b)| a < b && sorted[a as usize] < self.bound)
+    }
 }
 
 /// The dual of provider `q` when it is priced, `None` when a pricing
@@ -1762,6 +1772,10 @@ fn mentor_candidates<'a>(
             (Some(min), Some(built)) if min.rank() >= built => Some(lang_set(&pc.langs, built)),
             _ => None,
         };
+        if cells.is_some_and(|f| !f.any_below(0, &ranges)) {
+            // A pricing pass with no provider below the bound in reach.
+            return found;
+        }
         let shape = index.part_shapes[p as usize];
         let key = PartKey::new(pc, cfg, &index.mentor_shapes, shape);
         let (seen, no_language) = scan(
@@ -1835,6 +1849,14 @@ fn offer_candidates<'a>(
                 pc.goals & (1 << k) == 0
                     || pass_ranges(&layer.grid, pc, (cells, top.0), r, &mut keyed)
             });
+    if indexed
+        && cells.is_some_and(|f| {
+            !(0..ranges.len()).any(|k| pc.goals & (1 << k) != 0 && f.any_below(k, &ranges[k]))
+        })
+    {
+        // A pricing pass with no provider below the bound in reach.
+        return found;
+    }
     if indexed {
         // Language buckets: an offer requiring a bucket the participant
         // has no language in requires a language it does not speak.
