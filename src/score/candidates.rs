@@ -1399,16 +1399,14 @@ impl ProviderTop {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let pair = Reverse((score, Reverse(p)));
-        let out = if held.len() < self.keep[slot as usize] as usize {
+        if held.len() < self.keep[slot as usize] as usize {
             held.push(pair);
             return;
-        } else if held.peek().is_some_and(|w| pair < *w) {
-            // Better than the worst held: that one leaves.
-            let worst = held.pop().map_or(i64::MIN, |w| (w.0).0);
-            held.push(pair);
-            worst
-        } else {
-            score
+        }
+        let out = match held.peek_mut() {
+            // Better than the worst held: it takes that one's place.
+            Some(mut worst) if pair < *worst => std::mem::replace(&mut *worst, pair).0.0,
+            _ => score,
         };
         // Under the lock, so the cut only rises.
         let cut = &self.cut[slot as usize];
