@@ -860,8 +860,8 @@ fn solve_side(
 /// provider's cut too, and `u ≥ 0`: a provider whose `v` reaches its own
 /// cut `+ B` is closed for the pass, never scanned (at a million
 /// participants most offers are: their best applicants are what their
-/// duals are made of, and pricing the offers fell from 113 s to 18 s). Only the pairs left can
-/// have a positive reduced cost; a pair whose reduced cost, with its
+/// duals are made of). Only the pairs left can have a positive reduced
+/// cost; a pair whose reduced cost, with its
 /// distance bounded from the chord, cannot be positive or among the `k`
 /// largest is not scored to the end, the others are scored and priced
 /// exactly. At most `k` pairs enter per

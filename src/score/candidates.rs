@@ -539,7 +539,7 @@ fn first_requirement_credit(
         return Some(0);
     }
     let first = match levels.get(id as usize) {
-        Some(&have) if have > lvl => (i64::from((have - 1 - lvl).min(2)) + 1) * 1000 / 3,
+        Some(&have) if have > lvl => level_credit(have - 1 - lvl),
         _ if rule => return None,
         _ => 0,
     };
@@ -1710,18 +1710,18 @@ impl<'a> Found<'a> {
                     );
                     return;
                 }
+                let exact = || rest + distance_credit(cfg, exact_km(), limit);
                 if let Some(t) = self.best.threshold() {
                     let bound = rest + distance_credit(cfg, lower_km, limit);
                     if (bound, Reverse(q)) < t {
                         self.skipped = self.skipped.max(bound);
                         if let Some(prov) = self.prov.filter(|t| t.wants(slot, bound)) {
-                            let score = rest + distance_credit(cfg, exact_km(), limit);
-                            prov.offer(self.p, slot, score);
+                            prov.offer(self.p, slot, exact());
                         }
                         return;
                     }
                 }
-                let score = rest + distance_credit(cfg, exact_km(), limit);
+                let score = exact();
                 self.best.push((score, Reverse(q)));
                 self.out.push(Cand {
                     p: self.p,
@@ -2044,6 +2044,12 @@ fn intersects(a: &[u32], b: &[u32]) -> bool {
 
 /// For each `(id, level)` required, the participant's level, or `None` if missing.
 /// Returns (all met, mean surplus credit in thousandths).
+/// The credit (thousandths) of a requirement met with `surplus` levels
+/// to spare: a third for meeting it, a third more per level, up to two.
+fn level_credit(surplus: u8) -> i64 {
+    (i64::from(surplus.min(2)) + 1) * 1000 / 3
+}
+
 fn requirement_fit(have: &[(u32, u8)], need: &[(u32, u8)]) -> (bool, i64) {
     if need.is_empty() {
         return (true, 0);
@@ -2052,10 +2058,7 @@ fn requirement_fit(have: &[(u32, u8)], need: &[(u32, u8)]) -> (bool, i64) {
     let mut credit = 0i64;
     for &(id, lvl) in need {
         match have.binary_search_by_key(&id, |x| x.0) {
-            Ok(k) if have[k].1 >= lvl => {
-                let surplus = i64::from((have[k].1 - lvl).min(2));
-                credit += (surplus + 1) * 1000 / 3;
-            }
+            Ok(k) if have[k].1 >= lvl => credit += level_credit(have[k].1 - lvl),
             _ => ok = false,
         }
     }
