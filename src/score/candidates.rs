@@ -727,7 +727,7 @@ pub(crate) fn pruning(cfg: &Config) -> Option<usize> {
 }
 
 /// Participant indices sorted by grid cell (then index).
-fn spatial_order(inst: &Instance) -> Vec<u32> {
+pub(crate) fn spatial_order(inst: &Instance) -> Vec<u32> {
     let mut keyed: Vec<((i32, i32), u32)> = inst
         .participants
         .iter()

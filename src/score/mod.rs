@@ -16,7 +16,7 @@ mod grid;
 pub(crate) use candidates::{
     Cand, CellFilter, Duals, Entering, RuleCounts, all_mentor_pairs, all_offer_pairs, continuity,
     entering_pairs, evaluate_mentor, evaluate_offer, mentor_breakdown_any, offer_breakdown_any,
-    pruning, rules_of,
+    pruning, rules_of, spatial_order,
 };
 pub use candidates::{CandidateExport, Candidates, Previous, ScoredMentorPair, ScoredOfferPair};
 pub use config::{Config, MAX_CRITERION_WEIGHT, MatchObjective, Rules, Weights};
