@@ -291,6 +291,12 @@ impl Matcher {
                 e => e,
             }
         };
+        // Each participant's place in grid order, for the solvers (see
+        // `solve_side`), worked out once for both sides.
+        let mut rank = vec![0u32; inst.participants.len()];
+        for (i, p) in score::spatial_order(inst).into_iter().enumerate() {
+            rank[p as usize] = i as u32;
+        }
         // The two sides are independent problems: solve them side by side.
         let (m_side, o_side) = rayon::join(
             || {
@@ -303,7 +309,7 @@ impl Matcher {
                     &mentor_caps,
                     &inst.pinned_mentor,
                     pinned_min_m,
-                    stop,
+                    (&rank, stop),
                     (ctl, Stage::PriceMentors),
                 )
                 .map_err(in_stage(Stage::SolveMentors));
@@ -320,7 +326,7 @@ impl Matcher {
                     &offer_caps,
                     &inst.pinned_offer,
                     pinned_min_o,
-                    stop,
+                    (&rank, stop),
                     (ctl, Stage::PriceOffers),
                 )
                 .map_err(in_stage(Stage::SolveOffers));
@@ -892,15 +898,11 @@ fn solve_priced(
     caps: &[u32],
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
-    stop: assign::Stop<'_>,
+    (rank, stop): (&[u32], assign::Stop<'_>),
     (ctl, price_stage): (&Control, Stage),
 ) -> Result<(SideResult, Pricing, Option<Csr>)> {
     let n = inst.participants.len();
     let objective = cfg.objective;
-    let mut rank = vec![0u32; n];
-    for (i, p) in score::spatial_order(inst).into_iter().enumerate() {
-        rank[p as usize] = i as u32;
-    }
     let (list, start, pruned) = if mentors {
         (&cands.mentor, &cands.mentor_start, cands.pruned.0)
     } else {
@@ -916,7 +918,7 @@ fn solve_priced(
             pinned_min,
             objective,
             (0, None),
-            &rank,
+            rank,
             stop,
         )?;
         let pricing = Pricing {
@@ -952,7 +954,7 @@ fn solve_priced(
             pinned_min,
             objective,
             (b_all, warm),
-            &rank,
+            rank,
             stop,
         )
     };
