@@ -2042,14 +2042,14 @@ fn intersects(a: &[u32], b: &[u32]) -> bool {
     false
 }
 
-/// For each `(id, level)` required, the participant's level, or `None` if missing.
-/// Returns (all met, mean surplus credit in thousandths).
 /// The credit (thousandths) of a requirement met with `surplus` levels
 /// to spare: a third for meeting it, a third more per level, up to two.
 fn level_credit(surplus: u8) -> i64 {
     (i64::from(surplus.min(2)) + 1) * 1000 / 3
 }
 
+/// For each `(id, level)` required, the participant's level, or `None` if missing.
+/// Returns (all met, mean surplus credit in thousandths).
 fn requirement_fit(have: &[(u32, u8)], need: &[(u32, u8)]) -> (bool, i64) {
     if need.is_empty() {
         return (true, 0);
