@@ -766,7 +766,8 @@ fn solve_side(
     // on this order, and it depends on the instance alone. Deferred
     // acceptance breaks ties by participant index, so keeps that order.
     if objective != MatchObjective::Stable {
-        lefts.sort_by_key(|&p| rank[p as usize]);
+        // Ranks are distinct: an unstable sort gives the same order.
+        lefts.sort_unstable_by_key(|&p| rank[p as usize]);
     }
     let rop = &right_of_provider;
     let edges = || {

@@ -2048,8 +2048,9 @@ fn level_credit(surplus: u8) -> i64 {
     (i64::from(surplus.min(2)) + 1) * 1000 / 3
 }
 
-/// For each `(id, level)` required, the participant's level, or `None` if missing.
-/// Returns (all met, mean surplus credit in thousandths).
+/// Whether `have` meets every `(id, level)` of `need`, and the
+/// [`level_credit`] of those met summed over all of `need` and divided by
+/// its length (thousandths; 0 when nothing is required).
 fn requirement_fit(have: &[(u32, u8)], need: &[(u32, u8)]) -> (bool, i64) {
     if need.is_empty() {
         return (true, 0);
