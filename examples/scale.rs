@@ -178,7 +178,7 @@ fn print_stage(k: usize, clocks: &Clocks) {
 /// `Stage::Report` at 0), with the CPU time and peak memory then, so that
 /// one `run_with_candidates` call is timed as two stages: solving both
 /// sides (with the pricing rounds of `--top-k`), and the report. It also
-/// times each side's solve and each of its pricing passes, and prints
+/// times each of a side's solves and pricing passes, and prints
 /// them as they end (the two sides run at the same time, so their times
 /// overlap).
 struct Marks {
@@ -192,6 +192,10 @@ struct MarksInner {
     /// Per side (mentors, offers): when the current pricing pass started,
     /// the passes' total time and count, and when the side finished.
     pass_start: [Option<Instant>; 2],
+    /// Per side: when its current solve started (the side's start, or
+    /// the end of its last pricing pass), and how many solves ended.
+    solve_start: [Option<Instant>; 2],
+    solves: [u32; 2],
     priced: [Duration; 2],
     passes: [u32; 2],
     solved: [Option<Duration>; 2],
@@ -235,8 +239,20 @@ impl Observer for Marks {
         };
         let name = ["mentors", "offers"][side];
         match (stage, done) {
-            (Stage::PriceMentors | Stage::PriceOffers, 0) => m.pass_start[side] = Some(now),
+            (Stage::SolveMentors | Stage::SolveOffers, 0) => m.solve_start[side] = Some(now),
+            (Stage::PriceMentors | Stage::PriceOffers, 0) => {
+                m.pass_start[side] = Some(now);
+                if let Some(s) = m.solve_start[side].take() {
+                    m.solves[side] += 1;
+                    println!(
+                        "    {name}: solve {} took {:.1} ms",
+                        m.solves[side],
+                        ms(now - s)
+                    );
+                }
+            }
             (Stage::PriceMentors | Stage::PriceOffers, _) => {
+                m.solve_start[side] = Some(now);
                 if let Some(s) = m.pass_start[side].take() {
                     m.priced[side] += now - s;
                     m.passes[side] += 1;

@@ -782,10 +782,17 @@ fn solve_side(
     let chosen: Vec<Option<usize>> = if objective == MatchObjective::Stable {
         deferred_acceptance(lefts.len(), &right_caps, edges())
     } else {
-        let mut prob = Problem::new(lefts.len(), right_caps.clone());
-        for (l, r, w) in edges() {
-            prob.add_edge(l, r, w)?;
-        }
+        // The graph straight from the lists (each sorted by provider, so
+        // each row by right vertex), without an edge list to sort.
+        let rows = lefts.iter().map(|&p| {
+            cands[start[p as usize]..start[p as usize + 1]]
+                .iter()
+                .filter(|c| rop[c.q as usize] != u32::MAX)
+                .map(|c| (rop[c.q as usize], c.score))
+        });
+        let hint = start[n] - start[0];
+        let graph = assign::Graph::from_rows(lefts.len(), right_caps.clone(), rows, hint)?;
+        let prob = Problem::new(lefts.len(), right_caps.clone());
         let obj = match objective {
             MatchObjective::MaxWeight => Objective::MaxWeight,
             MatchObjective::Egalitarian => Objective::Egalitarian,
@@ -808,7 +815,8 @@ fn solve_side(
             },
         });
         let mut a: assign::Assignment =
-            prob.solve_at_least_owned(obj, min_offset, warm.as_ref(), stop)?;
+            prob.solve_graph_at_least(&graph, obj, min_offset, warm.as_ref(), stop)?;
+        drop(graph);
         if objective == MatchObjective::Egalitarian {
             // The worst-off matched participant may be a pinned one, whatever
             // the solver does. Then any maximum matching whose free pairs all

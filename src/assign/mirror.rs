@@ -60,6 +60,7 @@ use super::Stop;
 use super::held::Held;
 use super::problem::Graph;
 use super::ssp::{NONE, Solution};
+use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -217,11 +218,21 @@ impl State {
             }
         }
         // Each right vertex's edges by decreasing weight (ties: lower left
-        // vertex first), so that a scan can stop early (see `reach`).
+        // vertex first), so that a scan can stop early (see `reach`). The
+        // keys are distinct, so the order is the same on any number of
+        // threads (at a million participants the mentor side's graph is
+        // sorted once per pricing round; the other side is often done).
+        let mut rows: Vec<&mut [(i64, u32)]> = Vec::with_capacity(n_right);
+        let mut rest = edges.as_mut_slice();
         for j in 0..n_right {
-            edges[start[j]..start[j + 1]].sort_unstable_by_key(|&(w, i)| (Reverse(w), i));
+            let (row, tail) = rest.split_at_mut(start[j + 1] - start[j]);
+            rows.push(row);
+            rest = tail;
         }
-        let (weight, left): (Vec<i64>, Vec<u32>) = edges.into_iter().unzip();
+        rows.into_par_iter()
+            .with_min_len(64)
+            .for_each(|row| row.sort_unstable_by_key(|&(w, i)| (Reverse(w), i)));
+        let (weight, left): (Vec<i64>, Vec<u32>) = edges.into_par_iter().unzip();
         let places = (0..n_right).map(|j| (start[j + 1] - start[j]).min(g.cap[j] as usize));
         let held = Held::new(n_left, places);
         State {

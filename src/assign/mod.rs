@@ -131,6 +131,7 @@
 
 mod assignment;
 mod stop;
+pub(crate) use problem::Graph;
 pub(crate) use solve::Warm;
 pub(crate) use ssp::Solution;
 pub(crate) use stop::Stop;

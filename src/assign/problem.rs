@@ -502,17 +502,21 @@ impl Problem {
         super::solve::solve(self, objective, min_offset, warm, stop)
     }
 
-    /// As [`Problem::solve_at_least`], consuming the problem, whose edge
-    /// list is dropped once the solver has its own copy.
-    pub(crate) fn solve_at_least_owned(
-        self,
+    /// As [`Problem::solve_at_least`], on `g`: this problem's graph,
+    /// built by the caller with [`Graph::from_rows`] (same vertices and
+    /// capacities; the problem itself holds no edges).
+    pub(crate) fn solve_graph_at_least(
+        &self,
+        g: &Graph,
         objective: Objective,
         min_offset: i64,
         warm: Option<&super::solve::Warm>,
         stop: super::Stop<'_>,
     ) -> Result<Assignment> {
         self.check_shape()?;
-        super::solve::solve_owned(self, objective, min_offset, warm, stop)
+        debug_assert!(g.n_left == self.n_left && g.cap == self.capacities);
+        debug_assert_eq!(self.edge_count(), 0);
+        super::solve::solve_graph(self, g, objective, (min_offset, warm), stop)
     }
 
     pub(crate) fn check_shape(&self) -> Result<()> {
@@ -630,6 +634,88 @@ impl Graph {
         }
     }
 
+    /// The graph of `rows` (each left vertex's edges as (right vertex,
+    /// weight), in order), checked as [`Problem::add_edge`] and
+    /// [`Graph::from_problem`] check them; rows in increasing right order
+    /// (the usual case) are taken as they come, others sorted. For callers
+    /// that hold their edges by left vertex already: no edge list, no
+    /// counting sort.
+    pub fn from_rows<R: IntoIterator<Item = (u32, i64)>>(
+        n_left: usize,
+        cap: Vec<u32>,
+        rows: impl IntoIterator<Item = R>,
+        edges_hint: usize,
+    ) -> Result<Graph> {
+        let n_right = cap.len();
+        let mut g = Graph {
+            n_left,
+            cap,
+            start: Vec::with_capacity(n_left + 1),
+            right: Vec::with_capacity(edges_hint),
+            weight: Vec::with_capacity(edges_hint),
+        };
+        g.start.push(0);
+        let mut row = Vec::new();
+        for (i, r) in rows.into_iter().enumerate() {
+            if i >= n_left {
+                return Err(Error::LeftOutOfRange { left: i, n_left });
+            }
+            let a = g.right.len();
+            let mut sorted = true;
+            for (j, w) in r {
+                if j as usize >= n_right {
+                    return Err(Error::RightOutOfRange {
+                        right: j as usize,
+                        n_right,
+                    });
+                }
+                if w.unsigned_abs() > MAX_WEIGHT as u64 {
+                    return Err(Error::WeightOutOfRange {
+                        left: i,
+                        right: j as usize,
+                        weight: w,
+                        max: MAX_WEIGHT,
+                    });
+                }
+                sorted &= g.right.len() == a || g.right[g.right.len() - 1] < j;
+                g.right.push(j);
+                g.weight.push(w);
+            }
+            if g.right.len() > MAX_EDGES {
+                return Err(Error::TooLarge {
+                    what: "edges",
+                    value: g.right.len() as u64,
+                    max: MAX_EDGES as u64,
+                });
+            }
+            if !sorted {
+                let b = g.right.len();
+                row.clear();
+                row.extend(
+                    g.right[a..b]
+                        .iter()
+                        .copied()
+                        .zip(g.weight[a..b].iter().copied()),
+                );
+                row.sort_unstable_by_key(|e: &(u32, i64)| e.0);
+                for (k, &(j, w)) in row.iter().enumerate() {
+                    g.right[a + k] = j;
+                    g.weight[a + k] = w;
+                }
+                if let Some(k) = g.right[a..b].windows(2).position(|x| x[0] == x[1]) {
+                    return Err(Error::DuplicateEdge {
+                        left: i,
+                        right: g.right[a + k] as usize,
+                    });
+                }
+            }
+            g.start.push(g.right.len());
+        }
+        // Left vertices without a row have no edges.
+        g.start.resize(n_left + 1, g.right.len());
+        Ok(g)
+    }
+
     /// The subgraph of the edges with weight at least `threshold`.
     pub fn at_least(&self, threshold: i64) -> Graph {
         let mut start = Vec::with_capacity(self.n_left + 1);
@@ -676,5 +762,65 @@ impl Graph {
     /// Largest |w| over the edges.
     pub fn max_abs_weight(&self) -> i64 {
         self.weight.iter().map(|w| w.abs()).max().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same graph as through `add_edge` and `from_problem`, whichever
+    /// order a row comes in, and the same errors.
+    #[test]
+    fn rows_build_the_problem_graph() {
+        let rows: Vec<Vec<(u32, i64)>> =
+            vec![vec![(0, 5), (2, -3)], vec![], vec![(2, 7), (1, 1), (0, 4)]];
+        let mut p = Problem::new(4, vec![1, 2, 1]);
+        for (i, r) in rows.iter().enumerate() {
+            for &(j, w) in r {
+                p.add_edge(i, j as usize, w).unwrap();
+            }
+        }
+        let want = Graph::from_problem(&p).unwrap();
+        let got = Graph::from_rows(4, vec![1, 2, 1], rows.clone(), 0).unwrap();
+        assert_eq!(
+            (got.n_left, &got.cap, &got.start, &got.right, &got.weight),
+            (
+                want.n_left,
+                &want.cap,
+                &want.start,
+                &want.right,
+                &want.weight
+            )
+        );
+        assert_eq!(got.start, vec![0, 2, 2, 5, 5]);
+        assert_eq!(got.right[2..], [0, 1, 2]);
+        assert_eq!(got.weight[2..], [4, 1, 7]);
+
+        let err =
+            |rows: Vec<Vec<(u32, i64)>>| Graph::from_rows(2, vec![1, 1], rows, 0).unwrap_err();
+        assert!(matches!(
+            err(vec![vec![(1, 1), (0, 2), (1, 3)]]),
+            Error::DuplicateEdge { left: 0, right: 1 }
+        ));
+        assert!(matches!(
+            err(vec![vec![], vec![(2, 1)]]),
+            Error::RightOutOfRange {
+                right: 2,
+                n_right: 2
+            }
+        ));
+        assert!(matches!(
+            err(vec![vec![(0, MAX_WEIGHT + 1)]]),
+            Error::WeightOutOfRange {
+                left: 0,
+                right: 0,
+                ..
+            }
+        ));
+        assert!(matches!(
+            err(vec![vec![], vec![], vec![]]),
+            Error::LeftOutOfRange { left: 2, n_left: 2 }
+        ));
     }
 }

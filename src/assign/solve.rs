@@ -60,28 +60,7 @@ pub(crate) fn solve(
     solve_graph(p, &g, objective, (min_offset, warm), stop)
 }
 
-/// As [`solve`], consuming the problem: a sparse problem's edge list is
-/// dropped once the solver's graph is built from it (at a million
-/// participants, a few hundred MiB less at the peak). Nothing after that
-/// reads the list.
-pub(crate) fn solve_owned(
-    mut p: Problem,
-    objective: Objective,
-    min_offset: i64,
-    warm: Option<&Warm>,
-    stop: Stop<'_>,
-) -> Result<Assignment> {
-    if !matches!(p.storage, Storage::Sparse(_)) {
-        return solve(&p, objective, min_offset, warm, stop);
-    }
-    let g = Graph::from_problem(&p)?;
-    if let Storage::Sparse(edges) = &mut p.storage {
-        *edges = Vec::new();
-    }
-    solve_graph(&p, &g, objective, (min_offset, warm), stop)
-}
-
-fn solve_graph(
+pub(crate) fn solve_graph(
     p: &Problem,
     g: &Graph,
     objective: Objective,
