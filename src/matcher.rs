@@ -340,14 +340,7 @@ impl Matcher {
         // Pairs that entered by pricing join the candidates the report explains.
         let priced;
         let cands = if m_lists.is_some() || o_lists.is_some() {
-            let mut c = cands.clone();
-            if let Some((l, s)) = m_lists {
-                (c.mentor, c.mentor_start) = (l, s);
-            }
-            if let Some((l, s)) = o_lists {
-                (c.offer, c.offer_start) = (l, s);
-            }
-            priced = c;
+            priced = cands.with_lists(m_lists, o_lists);
             &priced
         } else {
             cands

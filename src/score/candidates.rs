@@ -1234,6 +1234,51 @@ impl Candidates {
         Ok(out)
     }
 
+    /// These candidates with the lists of a side replaced where given
+    /// (the lists after pricing), the rest copied: a side's replaced
+    /// lists are not copied first (at a million participants, 28
+    /// million pairs).
+    pub(crate) fn with_lists(
+        &self,
+        mentor_lists: Option<(Vec<Cand>, Vec<usize>)>,
+        offer_lists: Option<(Vec<Cand>, Vec<usize>)>,
+    ) -> Candidates {
+        let Candidates {
+            mentor,
+            mentor_start,
+            offer,
+            offer_start,
+            mentor_rejected,
+            offer_rejected,
+            prev_mentor,
+            prev_offer,
+            prev_given,
+            pruned,
+            cut,
+            provider_cut,
+            index,
+        } = self;
+        let (mentor, mentor_start) =
+            mentor_lists.unwrap_or_else(|| (mentor.clone(), mentor_start.clone()));
+        let (offer, offer_start) =
+            offer_lists.unwrap_or_else(|| (offer.clone(), offer_start.clone()));
+        Candidates {
+            mentor,
+            mentor_start,
+            offer,
+            offer_start,
+            mentor_rejected: mentor_rejected.clone(),
+            offer_rejected: offer_rejected.clone(),
+            prev_mentor: prev_mentor.clone(),
+            prev_offer: prev_offer.clone(),
+            prev_given: *prev_given,
+            pruned: *pruned,
+            cut: cut.clone(),
+            provider_cut: provider_cut.clone(),
+            index: index.clone(),
+        }
+    }
+
     /// Number of feasible participant–mentor pairs.
     ///
     /// ```
