@@ -172,10 +172,23 @@ pub(crate) fn solve(
             (x - n_left) as u32
         });
     }
-    let parts: Option<Vec<Solution>> = lefts
+    // Largest first, one task each: a thread that solves the largest
+    // component (at a million participants, most of the mentor side) is
+    // not also left the components next to it in index order, which the
+    // other thread solves meanwhile. The results do not depend on it.
+    let size = |c: usize| -> usize {
+        lefts[c]
+            .iter()
+            .map(|&i| g.start[i as usize + 1] - g.start[i as usize])
+            .sum()
+    };
+    let mut order: Vec<(usize, usize)> = (0..n_comp as usize).map(|c| (size(c), c)).collect();
+    order.sort_unstable_by_key(|&(s, c)| (std::cmp::Reverse(s), c));
+    let solved: Option<Vec<(usize, Solution)>> = order
         .par_iter()
-        .zip(&rights)
-        .map(|(ls, rs)| {
+        .with_max_len(1)
+        .map(|&(_, c)| {
+            let (ls, rs) = (&lefts[c], &rights[c]);
             let mut sub = Graph {
                 n_left: ls.len(),
                 cap: rs.iter().map(|&j| g.cap[j as usize]).collect(),
@@ -203,16 +216,17 @@ pub(crate) fn solve(
                 u: ls.iter().map(|&i| w.u[i as usize]).collect(),
                 v: rs.iter().map(|&j| w.v[j as usize]).collect(),
             });
-            solve_one(&sub, mode, part.as_ref(), stop)
+            solve_one(&sub, mode, part.as_ref(), stop).map(|s| (c, s))
         })
         .collect();
-    let parts = parts?;
+    let solved = solved?;
     let mut out = Solution {
         right_of: vec![NONE; n_left],
         u: vec![0; n_left],
         v: vec![0; g.n_right()],
     };
-    for ((ls, rs), s) in lefts.iter().zip(&rights).zip(parts) {
+    for (c, s) in solved {
+        let (ls, rs) = (&lefts[c], &rights[c]);
         for (k, &i) in ls.iter().enumerate() {
             let j = s.right_of[k];
             out.right_of[i as usize] = if j == NONE { NONE } else { rs[j as usize] };
