@@ -777,14 +777,14 @@ fn solve_side(
     } else {
         // The graph straight from the lists (each sorted by provider, so
         // each row by right vertex), without an edge list to sort.
-        let rows = lefts.iter().map(|&p| {
-            cands[start[p as usize]..start[p as usize + 1]]
+        let row = |l: usize| {
+            let p = lefts[l] as usize;
+            cands[start[p]..start[p + 1]]
                 .iter()
                 .filter(|c| rop[c.q as usize] != u32::MAX)
                 .map(|c| (rop[c.q as usize], c.score))
-        });
-        let hint = start[n] - start[0];
-        let graph = assign::Graph::from_rows(lefts.len(), right_caps.clone(), rows, hint)?;
+        };
+        let graph = assign::Graph::from_rows(lefts.len(), right_caps.clone(), row)?;
         let prob = Problem::new(lefts.len(), right_caps.clone());
         let obj = match objective {
             MatchObjective::MaxWeight => Objective::MaxWeight,

@@ -634,85 +634,96 @@ impl Graph {
         }
     }
 
-    /// The graph of `rows` (each left vertex's edges as (right vertex,
-    /// weight), in order), checked as [`Problem::add_edge`] and
-    /// [`Graph::from_problem`] check them; rows in increasing right order
-    /// (the usual case) are taken as they come, others sorted. For callers
+    /// The graph whose left vertex `i` has the edges `row(i)` (right
+    /// vertex, weight), checked as [`Problem::add_edge`] and
+    /// [`Graph::from_problem`] check them: a row in increasing right order
+    /// (the usual case) is taken as it comes, another sorted. For callers
     /// that hold their edges by left vertex already: no edge list, no
-    /// counting sort.
-    pub fn from_rows<R: IntoIterator<Item = (u32, i64)>>(
-        n_left: usize,
-        cap: Vec<u32>,
-        rows: impl IntoIterator<Item = R>,
-        edges_hint: usize,
-    ) -> Result<Graph> {
+    /// counting sort, and the rows are read in parallel, by chunks of
+    /// left vertices. The first error by left vertex is returned.
+    pub fn from_rows<R, F>(n_left: usize, cap: Vec<u32>, row: F) -> Result<Graph>
+    where
+        R: IntoIterator<Item = (u32, i64)>,
+        F: Fn(usize) -> R + Sync,
+    {
+        use rayon::prelude::*;
         let n_right = cap.len();
+        let per = n_left.div_ceil(256).max(1024);
+        let chunk = |lo: usize| -> Result<(Vec<usize>, Vec<u32>, Vec<i64>)> {
+            let hi = (lo + per).min(n_left);
+            let (mut ends, mut rs, mut ws) = (Vec::with_capacity(hi - lo), Vec::new(), Vec::new());
+            let mut row_buf = Vec::new();
+            for i in lo..hi {
+                let a = rs.len();
+                let mut sorted = true;
+                for (j, w) in row(i) {
+                    if j as usize >= n_right {
+                        return Err(Error::RightOutOfRange {
+                            right: j as usize,
+                            n_right,
+                        });
+                    }
+                    if w.unsigned_abs() > MAX_WEIGHT as u64 {
+                        return Err(Error::WeightOutOfRange {
+                            left: i,
+                            right: j as usize,
+                            weight: w,
+                            max: MAX_WEIGHT,
+                        });
+                    }
+                    sorted &= rs.len() == a || rs[rs.len() - 1] < j;
+                    rs.push(j);
+                    ws.push(w);
+                }
+                let b = rs.len();
+                if !sorted {
+                    row_buf.clear();
+                    row_buf.extend(rs[a..b].iter().copied().zip(ws[a..b].iter().copied()));
+                    row_buf.sort_unstable_by_key(|e: &(u32, i64)| e.0);
+                    for (k, &(j, w)) in row_buf.iter().enumerate() {
+                        rs[a + k] = j;
+                        ws[a + k] = w;
+                    }
+                    if let Some(k) = rs[a..b].windows(2).position(|x| x[0] == x[1]) {
+                        return Err(Error::DuplicateEdge {
+                            left: i,
+                            right: rs[a + k] as usize,
+                        });
+                    }
+                }
+                ends.push(b);
+            }
+            Ok((ends, rs, ws))
+        };
+        let parts: Vec<Result<_>> = (0..n_left)
+            .step_by(per)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(chunk)
+            .collect();
+        let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
+        let total: usize = parts.iter().map(|p| p.1.len()).sum();
+        if total > MAX_EDGES {
+            return Err(Error::TooLarge {
+                what: "edges",
+                value: total as u64,
+                max: MAX_EDGES as u64,
+            });
+        }
         let mut g = Graph {
             n_left,
             cap,
             start: Vec::with_capacity(n_left + 1),
-            right: Vec::with_capacity(edges_hint),
-            weight: Vec::with_capacity(edges_hint),
+            right: Vec::with_capacity(total),
+            weight: Vec::with_capacity(total),
         };
         g.start.push(0);
-        let mut row = Vec::new();
-        for (i, r) in rows.into_iter().enumerate() {
-            if i >= n_left {
-                return Err(Error::LeftOutOfRange { left: i, n_left });
-            }
-            let a = g.right.len();
-            let mut sorted = true;
-            for (j, w) in r {
-                if j as usize >= n_right {
-                    return Err(Error::RightOutOfRange {
-                        right: j as usize,
-                        n_right,
-                    });
-                }
-                if w.unsigned_abs() > MAX_WEIGHT as u64 {
-                    return Err(Error::WeightOutOfRange {
-                        left: i,
-                        right: j as usize,
-                        weight: w,
-                        max: MAX_WEIGHT,
-                    });
-                }
-                sorted &= g.right.len() == a || g.right[g.right.len() - 1] < j;
-                g.right.push(j);
-                g.weight.push(w);
-            }
-            if g.right.len() > MAX_EDGES {
-                return Err(Error::TooLarge {
-                    what: "edges",
-                    value: g.right.len() as u64,
-                    max: MAX_EDGES as u64,
-                });
-            }
-            if !sorted {
-                let b = g.right.len();
-                row.clear();
-                row.extend(
-                    g.right[a..b]
-                        .iter()
-                        .copied()
-                        .zip(g.weight[a..b].iter().copied()),
-                );
-                row.sort_unstable_by_key(|e: &(u32, i64)| e.0);
-                for (k, &(j, w)) in row.iter().enumerate() {
-                    g.right[a + k] = j;
-                    g.weight[a + k] = w;
-                }
-                if let Some(k) = g.right[a..b].windows(2).position(|x| x[0] == x[1]) {
-                    return Err(Error::DuplicateEdge {
-                        left: i,
-                        right: g.right[a + k] as usize,
-                    });
-                }
-            }
-            g.start.push(g.right.len());
+        for (ends, rs, ws) in parts {
+            let base = g.right.len();
+            g.start.extend(ends.iter().map(|e| base + e));
+            g.right.extend_from_slice(&rs);
+            g.weight.extend_from_slice(&ws);
         }
-        // Left vertices without a row have no edges.
-        g.start.resize(n_left + 1, g.right.len());
         Ok(g)
     }
 
@@ -782,7 +793,10 @@ mod tests {
             }
         }
         let want = Graph::from_problem(&p).unwrap();
-        let got = Graph::from_rows(4, vec![1, 2, 1], rows.clone(), 0).unwrap();
+        let got = Graph::from_rows(4, vec![1, 2, 1], |i| {
+            rows.get(i).cloned().unwrap_or_default()
+        })
+        .unwrap();
         assert_eq!(
             (got.n_left, &got.cap, &got.start, &got.right, &got.weight),
             (
@@ -797,8 +811,9 @@ mod tests {
         assert_eq!(got.right[2..], [0, 1, 2]);
         assert_eq!(got.weight[2..], [4, 1, 7]);
 
-        let err =
-            |rows: Vec<Vec<(u32, i64)>>| Graph::from_rows(2, vec![1, 1], rows, 0).unwrap_err();
+        let err = |rows: Vec<Vec<(u32, i64)>>| {
+            Graph::from_rows(rows.len(), vec![1, 1], |i| rows[i].clone()).unwrap_err()
+        };
         assert!(matches!(
             err(vec![vec![(1, 1), (0, 2), (1, 3)]]),
             Error::DuplicateEdge { left: 0, right: 1 }
@@ -818,9 +833,30 @@ mod tests {
                 ..
             }
         ));
-        assert!(matches!(
-            err(vec![vec![], vec![], vec![]]),
-            Error::LeftOutOfRange { left: 2, n_left: 2 }
-        ));
+        // The first error by left vertex, whichever chunk found it first.
+        let mut many = vec![vec![(0, 1)]; 5000];
+        many[4000] = vec![(1, 1), (1, 2)];
+        many[3000] = vec![(5, 1)];
+        assert!(matches!(err(many), Error::RightOutOfRange { right: 5, .. }));
+        // Many rows, in parallel: the same graph as one by one.
+        let big: Vec<Vec<(u32, i64)>> = (0..20_000u32)
+            .map(|i| {
+                (0..i % 7)
+                    .map(|k| ((i * 7 + k * 13) % 50, i64::from(i + k)))
+                    .collect()
+            })
+            .collect();
+        let mut p = Problem::new(big.len(), vec![1; 50]);
+        for (i, r) in big.iter().enumerate() {
+            for &(j, w) in r {
+                p.add_edge(i, j as usize, w).unwrap();
+            }
+        }
+        let want = Graph::from_problem(&p).unwrap();
+        let got = Graph::from_rows(big.len(), vec![1; 50], |i| big[i].clone()).unwrap();
+        assert_eq!(
+            (&got.start, &got.right, &got.weight),
+            (&want.start, &want.right, &want.weight)
+        );
     }
 }
