@@ -602,26 +602,7 @@ impl Graph {
                 let mut row = Vec::new();
                 for i in 0..p.n_left {
                     let (a, b) = (start[i], start[i + 1]);
-                    if !right[a..b].is_sorted() {
-                        row.clear();
-                        row.extend(
-                            right[a..b]
-                                .iter()
-                                .copied()
-                                .zip(weight[a..b].iter().copied()),
-                        );
-                        row.sort_unstable_by_key(|e: &(u32, i64)| e.0);
-                        for (k, &(r, w)) in row.iter().enumerate() {
-                            right[a + k] = r;
-                            weight[a + k] = w;
-                        }
-                    }
-                    if let Some(k) = right[a..b].windows(2).position(|x| x[0] == x[1]) {
-                        return Err(Error::DuplicateEdge {
-                            left: i,
-                            right: right[a + k] as usize,
-                        });
-                    }
+                    sort_row(i, &mut right[a..b], &mut weight[a..b], &mut row)?;
                 }
                 Ok(Graph {
                     n_left: p.n_left,
@@ -655,7 +636,6 @@ impl Graph {
             let mut row_buf = Vec::new();
             for i in lo..hi {
                 let a = rs.len();
-                let mut sorted = true;
                 for (j, w) in row(i) {
                     if j as usize >= n_right {
                         return Err(Error::RightOutOfRange {
@@ -671,26 +651,11 @@ impl Graph {
                             max: MAX_WEIGHT,
                         });
                     }
-                    sorted &= rs.len() == a || rs[rs.len() - 1] < j;
                     rs.push(j);
                     ws.push(w);
                 }
                 let b = rs.len();
-                if !sorted {
-                    row_buf.clear();
-                    row_buf.extend(rs[a..b].iter().copied().zip(ws[a..b].iter().copied()));
-                    row_buf.sort_unstable_by_key(|e: &(u32, i64)| e.0);
-                    for (k, &(j, w)) in row_buf.iter().enumerate() {
-                        rs[a + k] = j;
-                        ws[a + k] = w;
-                    }
-                    if let Some(k) = rs[a..b].windows(2).position(|x| x[0] == x[1]) {
-                        return Err(Error::DuplicateEdge {
-                            left: i,
-                            right: rs[a + k] as usize,
-                        });
-                    }
-                }
+                sort_row(i, &mut rs[a..b], &mut ws[a..b], &mut row_buf)?;
                 ends.push(b);
             }
             Ok((ends, rs, ws))
@@ -773,6 +738,34 @@ impl Graph {
     /// Largest |w| over the edges.
     pub fn max_abs_weight(&self) -> i64 {
         self.weight.iter().map(|w| w.abs()).max().unwrap_or(0)
+    }
+}
+
+/// Left vertex `left`'s row (right vertices and weights) in increasing
+/// right order, sorted if it is not already (with `buf`); an error if a
+/// right vertex appears twice.
+fn sort_row(
+    left: usize,
+    right: &mut [u32],
+    weight: &mut [i64],
+    buf: &mut Vec<(u32, i64)>,
+) -> Result<()> {
+    if right.windows(2).all(|x| x[0] < x[1]) {
+        return Ok(());
+    }
+    buf.clear();
+    buf.extend(right.iter().copied().zip(weight.iter().copied()));
+    buf.sort_unstable_by_key(|e| e.0);
+    for (k, &(r, w)) in buf.iter().enumerate() {
+        right[k] = r;
+        weight[k] = w;
+    }
+    match right.windows(2).position(|x| x[0] == x[1]) {
+        Some(k) => Err(Error::DuplicateEdge {
+            left,
+            right: right[k] as usize,
+        }),
+        None => Ok(()),
     }
 }
 
