@@ -660,11 +660,9 @@ impl Graph {
             }
             Ok((ends, rs, ws))
         };
-        let parts: Vec<Result<_>> = (0..n_left)
-            .step_by(per)
-            .collect::<Vec<_>>()
+        let parts: Vec<Result<_>> = (0..n_left.div_ceil(per))
             .into_par_iter()
-            .map(chunk)
+            .map(|c| chunk(c * per))
             .collect();
         let parts = parts.into_iter().collect::<Result<Vec<_>>>()?;
         let total: usize = parts.iter().map(|p| p.1.len()).sum();
