@@ -944,7 +944,14 @@ fn solve_priced(
     let k = score::pruning(cfg).unwrap_or(1).max(1);
     let cut = if mentors { &cands.cut.0 } else { &cands.cut.1 };
     let b_all = whole_graph_offset(caps, pinned, list, start, cut);
-    let (mut list, mut start) = (list.clone(), start.clone());
+    let (given, given_start) = (list, start);
+    // The lists of the last round: the candidates' own (not copied) until
+    // pairs enter. The lists of the round before are kept as `spare`, and
+    // the next merge writes into them: at a million participants a fresh
+    // array of 15 million pairs is some 60,000 pages, each faulted in on
+    // its first write, and those faults cost more than the copy itself.
+    let mut owned: Option<Csr> = None;
+    let mut spare: Option<Csr> = None;
     // One restricted solve at the whole graph's offset.
     let solve_round = |list: &[Cand], start: &[usize], warm: Option<&PrevSolve>| {
         solve_side(
@@ -970,7 +977,11 @@ fn solve_priced(
                 stage: "solve".to_owned(),
             });
         }
-        let res = solve_round(&list, &start, prev.as_ref())?;
+        let (list, start): (&[Cand], &[usize]) = match &owned {
+            Some((l, s)) => (l, s),
+            None => (given, given_start),
+        };
+        let res = solve_round(list, start, prev.as_ref())?;
         pricing.rounds += 1;
         let proof = res
             .proof
@@ -1113,7 +1124,7 @@ fn solve_priced(
             pricing.proven = objective == MatchObjective::MaxWeight
                 || i128::from(offset) > k * i128::from(max_w);
             if pricing.proven {
-                return Ok((res, pricing, Some((list, start))));
+                return Ok((res, pricing, owned));
             }
             // The offset is too small for the whole graph: solve over every pair.
             let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
@@ -1148,8 +1159,11 @@ fn solve_priced(
         });
         // The kept pairs and those that enter, straight into one new array
         // (no list per participant: at a million that copy was the peak).
-        let mut merged = Vec::with_capacity(list.len() + entering);
-        let mut merged_start = Vec::with_capacity(n + 1);
+        let (mut merged, mut merged_start) = spare.take().unwrap_or_default();
+        merged.clear();
+        merged.reserve(list.len() + entering);
+        merged_start.clear();
+        merged_start.reserve(n + 1);
         for (p, (enter, _, _, _)) in priced.into_iter().enumerate() {
             let from = merged.len();
             merged_start.push(from);
@@ -1158,7 +1172,7 @@ fn solve_priced(
             merged[from..].sort_unstable_by_key(|c| c.q);
         }
         merged_start.push(merged.len());
-        (list, start) = (merged, merged_start);
+        spare = owned.replace((merged, merged_start));
     }
 }
 

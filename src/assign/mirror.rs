@@ -207,13 +207,19 @@ impl State {
         for j in 0..n_right {
             start[j + 1] += start[j];
         }
+        // Filled straight into the two arrays the searches read (an array
+        // of pairs sorted, then split in two, wrote every edge twice into
+        // fresh pages: at a million participants some 100,000 page faults
+        // per round).
         let mut fill = start.clone();
-        let mut edges = vec![(0i64, 0u32); g.right.len()];
+        let m = g.right.len();
+        let (mut weight, mut left) = (vec![0i64; m], vec![0u32; m]);
         for i in 0..n_left {
             let (rs, ws) = g.edges_of(i);
             for (&j, &w) in rs.iter().zip(ws) {
                 let k = &mut fill[j as usize];
-                edges[*k] = (w + offset, i as u32);
+                weight[*k] = w + offset;
+                left[*k] = i as u32;
                 *k += 1;
             }
         }
@@ -222,17 +228,26 @@ impl State {
         // keys are distinct, so the order is the same on any number of
         // threads (at a million participants the mentor side's graph is
         // sorted once per pricing round; the other side is often done).
-        let mut rows: Vec<&mut [(i64, u32)]> = Vec::with_capacity(n_right);
-        let mut rest = edges.as_mut_slice();
+        let mut rows: Vec<(&mut [i64], &mut [u32])> = Vec::with_capacity(n_right);
+        let (mut ws, mut ls) = (weight.as_mut_slice(), left.as_mut_slice());
         for j in 0..n_right {
-            let (row, tail) = rest.split_at_mut(start[j + 1] - start[j]);
-            rows.push(row);
-            rest = tail;
+            let len = start[j + 1] - start[j];
+            let (w_row, w_tail) = ws.split_at_mut(len);
+            let (l_row, l_tail) = ls.split_at_mut(len);
+            rows.push((w_row, l_row));
+            (ws, ls) = (w_tail, l_tail);
         }
-        rows.into_par_iter()
-            .with_min_len(64)
-            .for_each(|row| row.sort_unstable_by_key(|&(w, i)| (Reverse(w), i)));
-        let (weight, left): (Vec<i64>, Vec<u32>) = edges.into_par_iter().unzip();
+        rows.into_par_iter().with_min_len(64).for_each_init(
+            Vec::new,
+            |pairs: &mut Vec<(i64, u32)>, (w_row, l_row)| {
+                pairs.clear();
+                pairs.extend(w_row.iter().copied().zip(l_row.iter().copied()));
+                pairs.sort_unstable_by_key(|&(w, i)| (Reverse(w), i));
+                for ((w, i), (wo, lo)) in pairs.iter().zip(w_row.iter_mut().zip(l_row.iter_mut())) {
+                    (*wo, *lo) = (*w, *i);
+                }
+            },
+        );
         let places = (0..n_right).map(|j| (start[j + 1] - start[j]).min(g.cap[j] as usize));
         let held = Held::new(n_left, places);
         State {
