@@ -719,6 +719,7 @@ fn solve_side(
     (min_offset, warm): (i64, Option<&PrevSolve>),
     rank: &[u32],
     stop: assign::Stop<'_>,
+    spare: &mut Option<assign::Graph>,
 ) -> Result<SideResult> {
     let mut assigned = vec![None; n];
     let mut is_pinned = vec![false; n];
@@ -784,7 +785,12 @@ fn solve_side(
                 .filter(|c| rop[c.q as usize] != u32::MAX)
                 .map(|c| (rop[c.q as usize], c.score))
         };
-        let graph = assign::Graph::from_rows(lefts.len(), right_caps.clone(), row)?;
+        let graph = assign::Graph::from_rows(
+            lefts.len(),
+            right_caps.clone(),
+            row,
+            spare.take().unwrap_or_default(),
+        )?;
         let prob = Problem::new(lefts.len(), right_caps.clone());
         let obj = match objective {
             MatchObjective::MaxWeight => Objective::MaxWeight,
@@ -809,7 +815,8 @@ fn solve_side(
         });
         let mut a: assign::Assignment =
             prob.solve_graph_at_least(&graph, obj, min_offset, warm.as_ref(), stop)?;
-        drop(graph);
+        // Its arrays serve the next round's graph.
+        *spare = Some(graph);
         if objective == MatchObjective::Egalitarian {
             // The worst-off matched participant may be a pinned one, whatever
             // the solver does. Then any maximum matching whose free pairs all
@@ -922,6 +929,7 @@ fn solve_priced(
             (0, None),
             rank,
             stop,
+            &mut None,
         )?;
         let pricing = Pricing {
             rounds: 1,
@@ -952,8 +960,13 @@ fn solve_priced(
     // its first write, and those faults cost more than the copy itself.
     let mut owned: Option<Csr> = None;
     let mut spare: Option<Csr> = None;
+    // The last round's solver graph, whose arrays the next one reuses.
+    let mut graph_spare: Option<assign::Graph> = None;
     // One restricted solve at the whole graph's offset.
-    let solve_round = |list: &[Cand], start: &[usize], warm: Option<&PrevSolve>| {
+    let solve_round = |list: &[Cand],
+                       start: &[usize],
+                       warm: Option<&PrevSolve>,
+                       spare: &mut Option<assign::Graph>| {
         solve_side(
             n,
             caps,
@@ -965,6 +978,7 @@ fn solve_priced(
             (b_all, warm),
             rank,
             stop,
+            spare,
         )
     };
     // What the last pass priced against, for incremental passes.
@@ -981,7 +995,7 @@ fn solve_priced(
             Some((l, s)) => (l, s),
             None => (given, given_start),
         };
-        let res = solve_round(list, start, prev.as_ref())?;
+        let res = solve_round(list, start, prev.as_ref(), &mut graph_spare)?;
         pricing.rounds += 1;
         let proof = res
             .proof
@@ -1129,7 +1143,7 @@ fn solve_priced(
             // The offset is too small for the whole graph: solve over every pair.
             let full: Vec<Vec<Cand>> = (0..n as u32).into_par_iter().map(all_pairs).collect();
             let (list, start) = csr(full);
-            let res = solve_round(&list, &start, None)?;
+            let res = solve_round(&list, &start, None, &mut graph_spare)?;
             pricing.rounds += 1;
             pricing.entered = list.len() as u64 - (cands_len(mentors, cands) as u64);
             pricing.proven = true;
