@@ -886,7 +886,9 @@ fn solve_side(
 /// provider's cut too, and `u ≥ 0`: a provider whose `v` reaches its own
 /// cut `+ B` is closed for the pass, never scanned (at a million
 /// participants most offers are: their best applicants are what their
-/// duals are made of). Only the pairs left can have a positive reduced
+/// duals are made of), and a provider whose `v` less its cut reaches
+/// `B − u_p` is passed over in `p`'s scan: the pair's reduced cost is at
+/// most `cut_q + B − u_p − v_q`. Only the pairs left can have a positive reduced
 /// cost; a pair whose reduced cost, with its
 /// distance bounded from the chord, cannot be positive or among the `k`
 /// largest is not scored to the end, the others are scored and priced

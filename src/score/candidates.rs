@@ -771,11 +771,16 @@ pub(crate) struct Duals {
 
 /// The duals of one grid: within each cell's positions
 /// `start[c]..start[c + 1]`, `order` lists the cell's positions by
-/// increasing dual (ties: position), `sorted` their duals, and `hot` their
-/// distance records.
+/// increasing dual (ties: position), `sorted` their duals, `slack` each
+/// one's dual less its provider's cut, and `hot` their distance records.
 struct LayerDuals {
     order: Vec<u32>,
     sorted: Vec<i64>,
+    /// `v − cut` of each provider, in the order of `order` (`i64::MIN`
+    /// without provider cuts). A pair outside the lists scores at most its
+    /// provider's cut, so its reduced cost is at most `B − u − slack`: a
+    /// provider whose slack reaches `B − u` gains nothing from `p`.
+    slack: Vec<i64>,
     /// The [`Hot`] records in the order of `order`, so that a scan in dual
     /// order reads them one after another.
     hot: Vec<Hot>,
@@ -783,6 +788,18 @@ struct LayerDuals {
 
 impl Duals {
     pub(crate) fn new(cands: &Candidates, mentors: bool, by_id: Vec<i64>) -> Self {
+        let cut = if mentors {
+            &cands.provider_cut.0
+        } else {
+            &cands.provider_cut.1
+        };
+        let slack_of = |q: usize| {
+            if cut.len() == by_id.len() {
+                by_id[q].saturating_sub(cut[q])
+            } else {
+                i64::MIN
+            }
+        };
         let grids: Vec<(&Grid, &[Hot])> = if mentors {
             let l = &cands.index.mentors;
             vec![(&l.grid, &l.at)]
@@ -800,8 +817,17 @@ impl Duals {
                     order[cell].sort_unstable_by_key(|&pos| (dual(pos), pos));
                 }
                 let sorted = order.iter().map(|&pos| dual(pos)).collect();
+                let slack = order
+                    .iter()
+                    .map(|&pos| slack_of(ids[pos as usize] as usize))
+                    .collect();
                 let hot = order.iter().map(|&pos| at[pos as usize]).collect();
-                LayerDuals { order, sorted, hot }
+                LayerDuals {
+                    order,
+                    sorted,
+                    slack,
+                    hot,
+                }
             })
             .collect();
         Duals { by_id, layers }
@@ -828,9 +854,9 @@ pub(crate) struct CellFilter<'a> {
 }
 
 impl CellFilter<'_> {
-    /// The duals of grid `layer`, and the bound.
-    fn layer(&self, layer: usize) -> (&LayerDuals, i64) {
-        (&self.duals.layers[layer], self.bound)
+    /// The duals of grid `layer`, the bound, and `B − u`.
+    fn layer(&self, layer: usize) -> (&LayerDuals, i64, i64) {
+        (&self.duals.layers[layer], self.bound, self.base)
     }
 
     /// Whether some cell of `ranges` (one per cell, in grid `layer`) has a
@@ -1987,7 +2013,7 @@ fn scan<T: HasGeo, U>(
     ranges: &[(u32, u32)],
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
-    duals: Option<(&LayerDuals, i64)>,
+    duals: Option<(&LayerDuals, i64, i64)>,
     rejected: impl Fn(u64) -> bool,
     mut visit: impl FnMut((u32, i64), usize, f64),
 ) -> (u32, u32) {
@@ -2023,13 +2049,16 @@ fn scan<T: HasGeo, U>(
                 }
             }
         }
-        Some((d, bound)) => {
+        Some((d, bound, base)) => {
             for &(a, b) in ranges {
                 let (a, b) = (a as usize, b as usize);
-                // Straight to those below, in the order of their duals.
+                // Straight to those below, in the order of their duals;
+                // not those whose cut leaves no positive reduced cost.
                 let below = d.sorted[a..b].partition_point(|&v| v < bound);
                 for i in a..a + below {
-                    one!(d.order[i] as usize, d.sorted[i], &d.hot[i]);
+                    if d.slack[i] < base {
+                        one!(d.order[i] as usize, d.sorted[i], &d.hot[i]);
+                    }
                 }
             }
         }
