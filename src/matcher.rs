@@ -956,12 +956,12 @@ fn solve_priced(
     let b_all = whole_graph_offset(caps, pinned, list, start, cut);
     let (given, given_start) = (list, start);
     // The lists of the last round: the candidates' own (not copied) until
-    // pairs enter. The lists of the round before are kept as `spare`, and
+    // pairs enter. The lists of the round before are kept as `spare_lists`, and
     // the next merge writes into them: at a million participants a fresh
     // array of 15 million pairs is some 60,000 pages, each faulted in on
     // its first write, and those faults cost more than the copy itself.
     let mut owned: Option<Csr> = None;
-    let mut spare: Option<Csr> = None;
+    let mut spare_lists: Option<Csr> = None;
     // The last round's solver graph, whose arrays the next one reuses.
     let mut graph_spare: Option<assign::Graph> = None;
     // One restricted solve at the whole graph's offset.
@@ -1175,7 +1175,7 @@ fn solve_priced(
         });
         // The kept pairs and those that enter, straight into one new array
         // (no list per participant: at a million that copy was the peak).
-        let (mut merged, mut merged_start) = spare.take().unwrap_or_default();
+        let (mut merged, mut merged_start) = spare_lists.take().unwrap_or_default();
         merged.clear();
         merged.reserve(list.len() + entering);
         merged_start.clear();
@@ -1188,7 +1188,7 @@ fn solve_priced(
             merged[from..].sort_unstable_by_key(|c| c.q);
         }
         merged_start.push(merged.len());
-        spare = owned.replace((merged, merged_start));
+        spare_lists = owned.replace((merged, merged_start));
     }
 }
 
