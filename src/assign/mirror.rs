@@ -58,7 +58,7 @@
 
 use super::Stop;
 use super::held::Held;
-use super::problem::Graph;
+use super::problem::{Graph, sort_zipped};
 use super::ssp::{NONE, Solution};
 use rayon::prelude::*;
 use std::cmp::Reverse;
@@ -237,17 +237,11 @@ impl State {
             rows.push((w_row, l_row));
             (ws, ls) = (w_tail, l_tail);
         }
-        rows.into_par_iter().with_min_len(64).for_each_init(
-            Vec::new,
-            |pairs: &mut Vec<(i64, u32)>, (w_row, l_row)| {
-                pairs.clear();
-                pairs.extend(w_row.iter().copied().zip(l_row.iter().copied()));
-                pairs.sort_unstable_by_key(|&(w, i)| (Reverse(w), i));
-                for ((w, i), (wo, lo)) in pairs.iter().zip(w_row.iter_mut().zip(l_row.iter_mut())) {
-                    (*wo, *lo) = (*w, *i);
-                }
-            },
-        );
+        rows.into_par_iter()
+            .with_min_len(64)
+            .for_each_init(Vec::new, |pairs, (w_row, l_row)| {
+                sort_zipped(w_row, l_row, pairs, |&(w, i)| (Reverse(w), i));
+            });
         let places = (0..n_right).map(|j| (start[j + 1] - start[j]).min(g.cap[j] as usize));
         let held = Held::new(n_left, places);
         State {

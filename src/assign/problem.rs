@@ -763,19 +763,29 @@ fn sort_row(
     if right.windows(2).all(|x| x[0] < x[1]) {
         return Ok(());
     }
-    buf.clear();
-    buf.extend(right.iter().copied().zip(weight.iter().copied()));
-    buf.sort_unstable_by_key(|e| e.0);
-    for (k, &(r, w)) in buf.iter().enumerate() {
-        right[k] = r;
-        weight[k] = w;
-    }
+    sort_zipped(right, weight, buf, |e| e.0);
     match right.windows(2).position(|x| x[0] == x[1]) {
         Some(k) => Err(Error::DuplicateEdge {
             left,
             right: right[k] as usize,
         }),
         None => Ok(()),
+    }
+}
+
+/// Sort two parallel slices together by `key` of their pairs, through
+/// `buf` (reused from call to call).
+pub(crate) fn sort_zipped<A: Copy, B: Copy, K: Ord>(
+    a: &mut [A],
+    b: &mut [B],
+    buf: &mut Vec<(A, B)>,
+    key: impl FnMut(&(A, B)) -> K,
+) {
+    buf.clear();
+    buf.extend(a.iter().copied().zip(b.iter().copied()));
+    buf.sort_unstable_by_key(key);
+    for ((x, y), &(p, q)) in a.iter_mut().zip(b.iter_mut()).zip(buf.iter()) {
+        (*x, *y) = (p, q);
     }
 }
 

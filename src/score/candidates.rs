@@ -793,8 +793,9 @@ impl Duals {
         } else {
             &cands.provider_cut.1
         };
+        let with_cuts = cut.len() == by_id.len();
         let slack_of = |q: usize| {
-            if cut.len() == by_id.len() {
+            if with_cuts {
                 by_id[q].saturating_sub(cut[q])
             } else {
                 i64::MIN
