@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::instance::{Geo, Instance, MentC, OfferC, PartC};
 use crate::model::{BLOCK_MINUTES, WeekMask};
 use crate::model::{MentorId, OfferId, ParticipantId};
+use crate::report::Side;
 
 /// Counts of providers removed per rule (indexed by `Rule as usize`).
 pub(crate) type RuleCounts = [u32; Rule::COUNT];
@@ -427,6 +428,10 @@ struct PartKey {
     minutes: u32,
     /// Per mask of the side's [`Shapes`]: the minutes in common with it.
     common: [u32; SHAPES],
+    /// Per mask of the side's [`Shapes`]: the time criterion's credit
+    /// (thousandths, unweighted) of a provider with that mask, so that a
+    /// bound divides nothing.
+    time: [i64; SHAPES],
     /// The waiting criterion, the same for every pair.
     waiting: i64,
     /// The participant's languages and skills, [`level_table`]s.
@@ -437,11 +442,19 @@ struct PartKey {
 impl PartKey {
     /// `shape`: the id of the participant's mask in
     /// [`Index::part_shapes`] ([`NO_SHAPE`] if none).
-    fn new(pc: &PartC, cfg: &Config, shapes: &Shapes, shape: u8) -> Self {
+    fn new(pc: &PartC, cfg: &Config, shapes: &Shapes, shape: u8, side: Side) -> Self {
         let common = match shapes.rows.get(usize::from(shape)) {
             Some(row) => *row,
             None => shapes.common_with(&pc.avail),
         };
+        let mut time = [0i64; SHAPES];
+        let sat = i64::from(cfg.weights.time_saturation_minutes);
+        for ((t, &c), &m) in time.iter_mut().zip(&common).zip(&shapes.minutes) {
+            *t = match side {
+                Side::Mentor => time_permille(c, sat),
+                Side::Offer => schedule_permille(c, m),
+            };
+        }
         let mut per_bucket = [0u8; 64];
         for s in &pc.skills {
             per_bucket[(s.0 % 64) as usize] += 1;
@@ -464,6 +477,7 @@ impl PartKey {
             blocks: pc.avail.blocks(),
             minutes: pc.avail.minutes(),
             common,
+            time,
             waiting: i64::from(cfg.weights.waiting) * waiting_permille(pc, cfg),
             lang_level: level_table(&pc.langs),
             skill_level: level_table(&pc.skills),
@@ -490,12 +504,15 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
     if rules.mentor_requirements && key.requirements & !u.tags != 0 {
         return Err(None);
     }
-    let common = match key.common.get(usize::from(u.shape)) {
-        Some(&c) => c,
-        None => key
+    let sat = w.time_saturation_minutes;
+    let (common, time) = if let Some(&c) = key.common.get(usize::from(u.shape)) {
+        (c, key.time[usize::from(u.shape)])
+    } else {
+        let c = key
             .minutes
             .min(u.minutes)
-            .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones()),
+            .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones());
+        (c, time_permille(c, i64::from(sat)))
     };
     if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
         return Err(None);
@@ -512,8 +529,6 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
         r -= 1;
     }
     let language = i64::from(r.saturating_sub(1)) * 200;
-    let sat = w.time_saturation_minutes;
-    let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
     let limit = pc.max_travel_km.min(u.max_travel_km);
     Ok((
         i64::from(w.skills) * skills
@@ -523,6 +538,67 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
             + key.waiting,
         limit,
     ))
+}
+
+/// A bound on the score, without continuity, of a participant (`key`)
+/// with any mentor that shares none of its skill and sector buckets: no
+/// skills or sector credit, its best language rank and its time, in full
+/// the distance.
+fn unrelated_bound(key: &PartKey, cfg: &Config) -> i64 {
+    let w = &cfg.weights;
+    let sat = i64::from(w.time_saturation_minutes);
+    let language = i64::from(key.top_rank.saturating_sub(1)) * 200;
+    i64::from(w.language) * language
+        + i64::from(w.time) * time_permille(key.minutes, sat)
+        + i64::from(w.distance) * 1000
+        + key.waiting
+}
+
+/// A participant's bound on a pair with an offer from what an offer
+/// requires and its sector alone (see [`OfferCredit::of`]).
+struct OfferCredit {
+    /// Waiting, and distance in full.
+    base: i64,
+    /// The skills and language credits in full, for an offer requiring any.
+    skills: i64,
+    language: i64,
+    sector: i64,
+    time: i64,
+}
+
+impl OfferCredit {
+    fn new(key: &PartKey, cfg: &Config) -> Self {
+        let w = &cfg.weights;
+        OfferCredit {
+            base: key.waiting + i64::from(w.distance) * 1000,
+            skills: i64::from(w.skills) * 1000,
+            language: i64::from(w.language) * 1000,
+            sector: i64::from(w.sector) * 1000,
+            time: i64::from(w.time),
+        }
+    }
+
+    /// A bound on the score, without continuity, of the participant
+    /// (`key`) with offer `u`, read in a few instructions: an offer that
+    /// requires no skill (no language) gives no skills (language) credit
+    /// ([`requirement_fit`]), one whose sector bucket the participant
+    /// lacks no sector credit, and the time is exact when the schedule has
+    /// a [`Shapes`] id.
+    #[inline]
+    fn of(&self, key: &PartKey, u: &OfferUb) -> i64 {
+        let time = key.time.get(usize::from(u.shape)).copied().unwrap_or(1000);
+        let mut bound = self.base + self.time * time;
+        if u.skills > 0 {
+            bound += self.skills;
+        }
+        if u.langs > 0 {
+            bound += self.language;
+        }
+        if key.sectors & u.sector != 0 {
+            bound += self.sector;
+        }
+        bound
+    }
 }
 
 /// The credit of [`requirement_fit`] bounded from the first requirement
@@ -587,11 +663,7 @@ fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, shapes: &Sh
             if rules.offer_schedule && common < sched {
                 return broken(sure, Rule::ScheduleNotCovered);
             }
-            if sched == 0 {
-                1000
-            } else {
-                i64::from(common) * 1000 / i64::from(sched)
-            }
+            key.time[usize::from(u.shape)]
         }
         None if rules.offer_schedule && u.blocks & !key.blocks != 0 => {
             return broken(sure, Rule::ScheduleNotCovered);
@@ -1540,6 +1612,17 @@ enum Verdict {
     Provider,
 }
 
+/// What [`Found::quick`] makes of a pair before its bound is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quick {
+    /// Left.
+    Out,
+    /// Out for the participant; visited for its provider alone.
+    Provider,
+    /// Visited as usual.
+    Visit,
+}
+
 /// The entering pairs of one participant in a pricing pass (see
 /// [`CellFilter`]).
 struct Price {
@@ -1721,10 +1804,68 @@ impl<'a> Found<'a> {
         }
     }
 
+    /// What becomes of the pair with provider `q` (dual `v`, at `slot`),
+    /// whose score is at most `bound`, before anything else is read. With
+    /// a `k`: once the `k` best so far rank above `bound`, the pair is out
+    /// for the participant, and `bound` goes into `skipped` whatever the
+    /// provider's cut (so that the participant's list, cut and counts do
+    /// not depend on the other threads); it is then visited for the
+    /// provider alone if the provider's best may want it, else left. In a
+    /// pricing pass: left when its reduced cost cannot be positive, or
+    /// cannot be among the best once a positive one was left out (as
+    /// [`Found::bounded_out`]). Otherwise it is visited as usual.
+    #[inline]
+    fn quick(&mut self, (q, v): (u32, i64), slot: u32, bound: i64) -> Quick {
+        if let Some(price) = &self.price {
+            let rc = i128::from(bound) + i128::from(price.base) - i128::from(v);
+            return if rc <= 0 || (price.left_out && price.beaten(rc, q)) {
+                Quick::Out
+            } else {
+                Quick::Visit
+            };
+        }
+        match self.best.threshold() {
+            // Ties go to the lower provider, as in `keep_best`.
+            Some(t) if (bound, Reverse(q)) < t => {
+                self.skipped = self.skipped.max(bound);
+                match self.prov {
+                    Some(prov) if prov.wants(slot, bound) => Quick::Provider,
+                    _ => Quick::Out,
+                }
+            }
+            _ => Quick::Visit,
+        }
+    }
+
+    /// [`Verdict::Provider`] if the provider's best may want the pair with
+    /// provider `q` (at `slot`) by its [`Upper`], else [`Verdict::Out`]:
+    /// for a pair already out for the participant ([`Quick::Provider`]),
+    /// whose list, cut and counts it leaves alone.
+    fn for_provider(
+        &self,
+        cfg: &Config,
+        (q, slot): (u32, u32),
+        upper: impl FnOnce() -> Upper,
+        lower_km: impl Fn() -> f64,
+    ) -> Verdict {
+        let (Some(prov), Ok((rest, limit))) = (self.prov, upper()) else {
+            return Verdict::Out;
+        };
+        let rest = rest + continuity(cfg, self.prev, q);
+        let far = rest + i64::from(cfg.weights.distance) * 1000;
+        if prov.wants(slot, far) && prov.wants(slot, rest + distance_credit(cfg, lower_km(), limit))
+        {
+            Verdict::Provider
+        } else {
+            Verdict::Out
+        }
+    }
+
     /// One provider a scan found in reach, at position `pos` of `layer`
-    /// (`qcs` its [`Geo::quarter_chord_sq`] to `pc`): left on its bound
-    /// (see [`Found::bounded_out`]), or its record's rules checked and the
-    /// pair taken (or only offered to its provider).
+    /// (`qcs` its [`Geo::quarter_chord_sq`] to `pc`), after `quick`
+    /// ([`Found::quick`]): left on its bound (see [`Found::bounded_out`]),
+    /// or its record's rules checked and the pair taken (or only offered
+    /// to its provider).
     #[inline]
     fn visit<T: HasGeo, U>(
         &mut self,
@@ -1733,11 +1874,17 @@ impl<'a> Found<'a> {
         (layer, pos, q, qcs): (&Layer<T, U>, usize, (u32, i64), f64),
         upper: impl FnOnce(&U) -> Upper,
         rules: impl FnOnce(&T) -> std::result::Result<(Breakdown, f64), u16>,
+        quick: Quick,
     ) {
         let lower = || distance_lower_bound(qcs);
         let slot = layer.base + pos as u32;
         let (q, v) = q;
-        let verdict = self.bounded_out(cfg, (q, v, slot), || upper(&layer.ub[pos]), lower);
+        let upper = || upper(&layer.ub[pos]);
+        let verdict = match quick {
+            Quick::Out => return,
+            Quick::Provider => self.for_provider(cfg, (q, slot), upper, lower),
+            Quick::Visit => self.bounded_out(cfg, (q, v, slot), upper, lower),
+        };
         if verdict == Verdict::Out {
             return;
         }
@@ -1847,7 +1994,11 @@ fn mentor_candidates<'a>(
             return found;
         }
         let shape = index.part_shapes[p as usize];
-        let key = PartKey::new(pc, cfg, &index.mentor_shapes, shape);
+        let key = PartKey::new(pc, cfg, &index.mentor_shapes, shape, Side::Mentor);
+        // A mentor with neither a skill nor a sector in the participant's
+        // buckets scores nothing on both: at most the participant's best
+        // language and time, and the full distance credit.
+        let unrelated = unrelated_bound(&key, cfg);
         let (seen, no_language) = scan(
             layer,
             &ranges,
@@ -1856,12 +2007,20 @@ fn mentor_candidates<'a>(
             cells.map(|f| f.layer(0)),
             |set| buckets.is_some_and(|b| b & set == 0),
             |q, pos, qcs| {
+                let u = &layer.ub[pos];
+                let quick = if key.skills & u.skills == 0 && key.sectors & u.sectors == 0 {
+                    let bound = unrelated + continuity(cfg, prev, q.0);
+                    found.quick(q, layer.base + pos as u32, bound)
+                } else {
+                    Quick::Visit
+                };
                 found.visit(
                     cfg,
                     pc,
                     (layer, pos, q, qcs),
                     |u| mentor_upper(pc, &key, u, cfg),
                     |mc| mentor_rules(pc, mc, cfg, || false, || forbidden(q.0), true),
+                    quick,
                 );
             },
         );
@@ -1933,7 +2092,8 @@ fn offer_candidates<'a>(
         let spoken = lang_set(&pc.langs, 0);
         let check = cfg.rules.offer_requirements;
         let shape = index.part_shapes[p as usize];
-        let key = PartKey::new(pc, cfg, &index.offer_shapes, shape);
+        let key = PartKey::new(pc, cfg, &index.offer_shapes, shape, Side::Offer);
+        let credit = OfferCredit::new(&key, cfg);
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
@@ -1948,12 +2108,15 @@ fn offer_candidates<'a>(
                 cells.map(|f| f.layer(k)),
                 |set| check && set & !spoken != 0,
                 |q, pos, qcs| {
+                    let bound = credit.of(&key, &layer.ub[pos]) + continuity(cfg, prev, q.0);
+                    let quick = found.quick(q, layer.base + pos as u32, bound);
                     found.visit(
                         cfg,
                         pc,
                         (layer, pos, q, qcs),
                         |u| offer_upper(pc, &key, u, cfg, &index.offer_shapes),
                         |oc| offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true),
+                        quick,
                     );
                 },
             );
@@ -2150,6 +2313,23 @@ fn permille_distance(d_km: f64, limit_km: f64) -> i64 {
     ((lim - d).max(0) * 1000 / lim).min(1000)
 }
 
+/// The time criterion (thousandths) of a mentor pair with `common`
+/// minutes in common, full from `sat` on.
+fn time_permille(common: u32, sat: i64) -> i64 {
+    i64::from(common).min(sat) * 1000 / sat
+}
+
+/// The time criterion (thousandths) of an offer pair: the share of the
+/// schedule's `sched` minutes the participant covers (`common`), full for
+/// an empty schedule.
+fn schedule_permille(common: u32, sched: u32) -> i64 {
+    if sched == 0 {
+        1000
+    } else {
+        i64::from(common) * 1000 / i64::from(sched)
+    }
+}
+
 fn waiting_permille(pc: &PartC, cfg: &Config) -> i64 {
     let sat = cfg.weights.waiting_saturation_days;
     i64::from(pc.waiting_days.min(sat)) * 1000 / i64::from(sat)
@@ -2325,8 +2505,7 @@ fn mentor_breakdown(
     };
     // A2 (rank 1) → 0, native (rank 6) → 1000.
     let language = shared.map_or(0, |r| i64::from(r.saturating_sub(1)) * 200);
-    let sat = w.time_saturation_minutes;
-    let time = i64::from(common.min(sat)) * 1000 / i64::from(sat);
+    let time = time_permille(common, i64::from(w.time_saturation_minutes));
     let waiting = waiting_permille(pc, cfg);
     Breakdown {
         skills: i64::from(w.skills) * skills,
@@ -2427,11 +2606,7 @@ fn offer_breakdown(
         _ => 0,
     };
     let sched = oc.schedule.minutes();
-    let time = if sched == 0 {
-        1000
-    } else {
-        i64::from(pc.avail.common_minutes(&oc.schedule)) * 1000 / i64::from(sched)
-    };
+    let time = schedule_permille(pc.avail.common_minutes(&oc.schedule), sched);
     Breakdown {
         skills: i64::from(w.skills) * skill_fit,
         sector: i64::from(w.sector) * sector,
@@ -2534,6 +2709,7 @@ mod tests {
         strict.weights.time_saturation_minutes = 600;
         configs.push(strict);
         let (mut exact, mut feasible, mut proved, mut named) = (0, 0, 0, 0);
+        let (mut quick, mut quick_tight) = (0, 0);
         // One pair: its bound (with the exact distance) against its rules,
         // and the first broken rule where the bound names it (the scan
         // has checked the kind and the distance before).
@@ -2578,23 +2754,51 @@ mod tests {
         for (cfg, (ms, os)) in configs.iter().flat_map(|c| [(c, &all), (c, &two)]) {
             for (p, pc) in inst.participants.iter().enumerate() {
                 let shape = part.id(&pc.avail);
-                let key = PartKey::new(pc, cfg, ms, shape);
-                let offer_key = PartKey::new(pc, cfg, os, shape);
+                let key = PartKey::new(pc, cfg, ms, shape, Side::Mentor);
+                let offer_key = PartKey::new(pc, cfg, os, shape, Side::Offer);
+                let (unrelated, credit) = (
+                    unrelated_bound(&key, cfg),
+                    OfferCredit::new(&offer_key, cfg),
+                );
                 for (q, mc) in inst.mentors.iter().enumerate() {
-                    let upper = mentor_upper(pc, &key, &MentUb::new(mc, ms), cfg);
+                    let ub = MentUb::new(mc, ms);
+                    let upper = mentor_upper(pc, &key, &ub, cfg);
                     let evaluated = evaluate_mentor(&inst, cfg, p as u32, q as u32, true);
+                    // The quick bound of a mentor sharing no skill or
+                    // sector bucket.
+                    if let Ok(b) = &evaluated
+                        && key.skills & ub.skills == 0
+                        && key.sectors & ub.sectors == 0
+                    {
+                        assert!(unrelated >= b.total(), "mentor {p} {q}: unrelated bound");
+                        quick += 1;
+                    }
                     let d = pc.geo.distance_km(&mc.geo);
                     check(upper, cfg, d, evaluated, ("mentor", p, q));
                 }
                 for (q, oc) in inst.offers.iter().enumerate() {
-                    let upper = offer_upper(pc, &offer_key, &OfferUb::new(oc, os), cfg, os);
+                    let ub = OfferUb::new(oc, os);
+                    let upper = offer_upper(pc, &offer_key, &ub, cfg, os);
                     let evaluated = evaluate_offer(&inst, cfg, p as u32, q as u32, true);
+                    if let Ok(b) = &evaluated {
+                        let bound = credit.of(&offer_key, &ub);
+                        assert!(bound >= b.total(), "offer {p} {q}: quick bound");
+                        quick_tight += usize::from(bound < b.total() + 30_000);
+                    }
                     let d = pc.geo.distance_km(&oc.geo);
                     check(upper, cfg, d, evaluated, ("offer", p, q));
                 }
             }
         }
         assert!(feasible > 10_000, "{feasible} feasible pairs");
+        assert!(
+            quick > 1_000,
+            "{quick} mentor pairs under the unrelated bound"
+        );
+        assert!(
+            quick_tight > 1_000,
+            "{quick_tight} offer quick bounds within 30 points"
+        );
         assert!(exact * 5 > feasible, "{exact} of {feasible} bounds exact");
         assert!(proved > 10_000, "{proved} pairs ruled out from the buckets");
         assert!(
