@@ -554,53 +554,6 @@ fn unrelated_bound(key: &PartKey, cfg: &Config) -> i64 {
         + key.waiting
 }
 
-/// A participant's bound on a pair with an offer from what an offer
-/// requires and its sector alone (see [`OfferCredit::of`]).
-struct OfferCredit {
-    /// Waiting, and distance in full.
-    base: i64,
-    /// The skills and language credits in full, for an offer requiring any.
-    skills: i64,
-    language: i64,
-    sector: i64,
-    time: i64,
-}
-
-impl OfferCredit {
-    fn new(key: &PartKey, cfg: &Config) -> Self {
-        let w = &cfg.weights;
-        OfferCredit {
-            base: key.waiting + i64::from(w.distance) * 1000,
-            skills: i64::from(w.skills) * 1000,
-            language: i64::from(w.language) * 1000,
-            sector: i64::from(w.sector) * 1000,
-            time: i64::from(w.time),
-        }
-    }
-
-    /// A bound on the score, without continuity, of the participant
-    /// (`key`) with offer `u`, read in a few instructions: an offer that
-    /// requires no skill (no language) gives no skills (language) credit
-    /// ([`requirement_fit`]), one whose sector bucket the participant
-    /// lacks no sector credit, and the time is exact when the schedule has
-    /// a [`Shapes`] id.
-    #[inline]
-    fn of(&self, key: &PartKey, u: &OfferUb) -> i64 {
-        let time = key.time.get(usize::from(u.shape)).copied().unwrap_or(1000);
-        let mut bound = self.base + self.time * time;
-        if u.skills > 0 {
-            bound += self.skills;
-        }
-        if u.langs > 0 {
-            bound += self.language;
-        }
-        if key.sectors & u.sector != 0 {
-            bound += self.sector;
-        }
-        bound
-    }
-}
-
 /// The credit of [`requirement_fit`] bounded from the first requirement
 /// `(id, level)` of `n`: exact for it, full for the others; `None` when
 /// the participant lacks it and `rule` removes such pairs. `levels` is
@@ -2093,7 +2046,6 @@ fn offer_candidates<'a>(
         let check = cfg.rules.offer_requirements;
         let shape = index.part_shapes[p as usize];
         let key = PartKey::new(pc, cfg, &index.offer_shapes, shape, Side::Offer);
-        let credit = OfferCredit::new(&key, cfg);
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
@@ -2108,15 +2060,13 @@ fn offer_candidates<'a>(
                 cells.map(|f| f.layer(k)),
                 |set| check && set & !spoken != 0,
                 |q, pos, qcs| {
-                    let bound = credit.of(&key, &layer.ub[pos]) + continuity(cfg, prev, q.0);
-                    let quick = found.quick(q, layer.base + pos as u32, bound);
                     found.visit(
                         cfg,
                         pc,
                         (layer, pos, q, qcs),
                         |u| offer_upper(pc, &key, u, cfg, &index.offer_shapes),
                         |oc| offer_rules(pc, oc, cfg, || false, || forbidden(q.0), true),
-                        quick,
+                        Quick::Visit,
                     );
                 },
             );
@@ -2709,7 +2659,7 @@ mod tests {
         strict.weights.time_saturation_minutes = 600;
         configs.push(strict);
         let (mut exact, mut feasible, mut proved, mut named) = (0, 0, 0, 0);
-        let (mut quick, mut quick_tight) = (0, 0);
+        let mut quick = 0;
         // One pair: its bound (with the exact distance) against its rules,
         // and the first broken rule where the bound names it (the scan
         // has checked the kind and the distance before).
@@ -2756,10 +2706,7 @@ mod tests {
                 let shape = part.id(&pc.avail);
                 let key = PartKey::new(pc, cfg, ms, shape, Side::Mentor);
                 let offer_key = PartKey::new(pc, cfg, os, shape, Side::Offer);
-                let (unrelated, credit) = (
-                    unrelated_bound(&key, cfg),
-                    OfferCredit::new(&offer_key, cfg),
-                );
+                let unrelated = unrelated_bound(&key, cfg);
                 for (q, mc) in inst.mentors.iter().enumerate() {
                     let ub = MentUb::new(mc, ms);
                     let upper = mentor_upper(pc, &key, &ub, cfg);
@@ -2777,14 +2724,8 @@ mod tests {
                     check(upper, cfg, d, evaluated, ("mentor", p, q));
                 }
                 for (q, oc) in inst.offers.iter().enumerate() {
-                    let ub = OfferUb::new(oc, os);
-                    let upper = offer_upper(pc, &offer_key, &ub, cfg, os);
+                    let upper = offer_upper(pc, &offer_key, &OfferUb::new(oc, os), cfg, os);
                     let evaluated = evaluate_offer(&inst, cfg, p as u32, q as u32, true);
-                    if let Ok(b) = &evaluated {
-                        let bound = credit.of(&offer_key, &ub);
-                        assert!(bound >= b.total(), "offer {p} {q}: quick bound");
-                        quick_tight += usize::from(bound < b.total() + 30_000);
-                    }
                     let d = pc.geo.distance_km(&oc.geo);
                     check(upper, cfg, d, evaluated, ("offer", p, q));
                 }
@@ -2794,10 +2735,6 @@ mod tests {
         assert!(
             quick > 1_000,
             "{quick} mentor pairs under the unrelated bound"
-        );
-        assert!(
-            quick_tight > 1_000,
-            "{quick_tight} offer quick bounds within 30 points"
         );
         assert!(exact * 5 > feasible, "{exact} of {feasible} bounds exact");
         assert!(proved > 10_000, "{proved} pairs ruled out from the buckets");
