@@ -2255,12 +2255,26 @@ fn requirement_fit(have: &[(u32, u8)], need: &[(u32, u8)]) -> (bool, i64) {
 }
 
 fn permille_distance(d_km: f64, limit_km: f64) -> i64 {
-    let d = (d_km * 1000.0).round() as i64;
-    let lim = (limit_km * 1000.0).round() as i64;
+    let d = round_half_away(d_km * 1000.0);
+    let lim = round_half_away(limit_km * 1000.0);
     if lim <= 0 {
         return if d <= 0 { 1000 } else { 0 };
     }
     ((lim - d).max(0) * 1000 / lim).min(1000)
+}
+
+/// `x.round() as i64` (halves away from zero) without a call into libm:
+/// the walk computes it for every pair it bounds. For `0 ≤ x < 2^52` the
+/// fraction `x − trunc(x)` is exact, so comparing it with one half decides
+/// as `round` does; other values (negative, huge, NaN) take `round`.
+#[inline]
+fn round_half_away(x: f64) -> i64 {
+    if (0.0..4_503_599_627_370_496.0).contains(&x) {
+        let t = x as i64;
+        if x - t as f64 >= 0.5 { t + 1 } else { t }
+    } else {
+        x.round() as i64
+    }
 }
 
 /// The time criterion (thousandths) of a mentor pair with `common`
@@ -2992,6 +3006,40 @@ mod tests {
         assert!(bounded_only > 0, "some pruned pairs were only bounded");
         assert!(no_pair > 0, "some participants have no feasible pair");
         assert!(by_provider > 0, "some pairs are kept for their provider");
+    }
+
+    #[test]
+    fn rounding_matches_round() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut cases = vec![
+            0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            1e6 + 0.5,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            1e300,
+            -0.5,
+            -2.5,
+            f64::NAN,
+            f64::INFINITY,
+            -0.0,
+        ];
+        for _ in 0..100_000 {
+            let x = (next() >> 24) as f64 / 1024.0;
+            cases.extend([x, x + 0.5, x - 0.5, f64::from_bits(x.to_bits() + 1)]);
+        }
+        for x in cases {
+            assert_eq!(round_half_away(x), x.round() as i64, "{x}");
+        }
     }
 
     #[test]
