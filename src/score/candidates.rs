@@ -528,7 +528,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
     while r > 0 && key.lang_at[usize::from(r)] & u.langs == 0 {
         r -= 1;
     }
-    let language = i64::from(r.saturating_sub(1)) * 200;
+    let language = rank_permille(r);
     let limit = pc.max_travel_km.min(u.max_travel_km);
     Ok((
         i64::from(w.skills) * skills
@@ -547,7 +547,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
 fn unrelated_bound(key: &PartKey, cfg: &Config) -> i64 {
     let w = &cfg.weights;
     let sat = i64::from(w.time_saturation_minutes);
-    let language = i64::from(key.top_rank.saturating_sub(1)) * 200;
+    let language = rank_permille(key.top_rank);
     i64::from(w.language) * language
         + i64::from(w.time) * time_permille(key.minutes, sat)
         + i64::from(w.distance) * 1000
@@ -1603,6 +1603,14 @@ impl Price {
                 .is_some_and(|w| (rc, Reverse(q)) < ((w.0).0, (w.0).1))
     }
 
+    /// Whether a pair with provider `q` (dual `v`) whose score is at most
+    /// `bound` is left: its reduced cost cannot be positive, or cannot be
+    /// among the best `k` once a positive one was left out.
+    fn leaves(&self, q: u32, v: i64, bound: i64) -> bool {
+        let rc = i128::from(bound) + i128::from(self.base) - i128::from(v);
+        rc <= 0 || (self.left_out && self.beaten(rc, q))
+    }
+
     /// Price the pair with provider `q` (dual `v`), whose score is `rest`
     /// plus a distance credit of at most `upper()` and exactly `exact()`.
     fn offer(
@@ -1719,11 +1727,7 @@ impl<'a> Found<'a> {
         let far = rest + i64::from(cfg.weights.distance) * 1000;
         let near = || rest + distance_credit(cfg, lower_km(), limit);
         if let Some(price) = &self.price {
-            let out = |bound: i64| {
-                let rc = i128::from(bound) + i128::from(price.base) - i128::from(v);
-                rc <= 0 || (price.left_out && price.beaten(rc, q))
-            };
-            return if out(far) || out(near()) {
+            return if price.leaves(q, v, far) || price.leaves(q, v, near()) {
                 Verdict::Out
             } else {
                 Verdict::Check
@@ -1747,12 +1751,15 @@ impl<'a> Found<'a> {
             self.skipped = self.skipped.max(bound);
             near_bound = Some(bound);
         }
+        self.provider_verdict(slot, far, || near_bound.unwrap_or_else(near))
+    }
+
+    /// [`Verdict::Provider`] if the provider at `slot` may want a pair out
+    /// for the participant whose score is at most `far`, and at most
+    /// `near()` (tighter, dearer), else [`Verdict::Out`].
+    fn provider_verdict(&self, slot: u32, far: i64, near: impl FnOnce() -> i64) -> Verdict {
         match self.prov {
-            Some(prov)
-                if prov.wants(slot, far) && prov.wants(slot, near_bound.unwrap_or_else(near)) =>
-            {
-                Verdict::Provider
-            }
+            Some(prov) if prov.wants(slot, far) && prov.wants(slot, near()) => Verdict::Provider,
             _ => Verdict::Out,
         }
     }
@@ -1770,8 +1777,7 @@ impl<'a> Found<'a> {
     #[inline]
     fn quick(&mut self, (q, v): (u32, i64), slot: u32, bound: i64) -> Quick {
         if let Some(price) = &self.price {
-            let rc = i128::from(bound) + i128::from(price.base) - i128::from(v);
-            return if rc <= 0 || (price.left_out && price.beaten(rc, q)) {
+            return if price.leaves(q, v, bound) {
                 Quick::Out
             } else {
                 Quick::Visit
@@ -1801,17 +1807,12 @@ impl<'a> Found<'a> {
         upper: impl FnOnce() -> Upper,
         lower_km: impl Fn() -> f64,
     ) -> Verdict {
-        let (Some(prov), Ok((rest, limit))) = (self.prov, upper()) else {
+        let (Some(_), Ok((rest, limit))) = (self.prov, upper()) else {
             return Verdict::Out;
         };
         let rest = rest + continuity(cfg, self.prev, q);
         let far = rest + i64::from(cfg.weights.distance) * 1000;
-        if prov.wants(slot, far) && prov.wants(slot, rest + distance_credit(cfg, lower_km(), limit))
-        {
-            Verdict::Provider
-        } else {
-            Verdict::Out
-        }
+        self.provider_verdict(slot, far, || rest + distance_credit(cfg, lower_km(), limit))
     }
 
     /// One provider a scan found in reach, at position `pos` of `layer`
@@ -2277,6 +2278,12 @@ fn round_half_away(x: f64) -> i64 {
     }
 }
 
+/// The language criterion (thousandths) of a shared language at CEFR
+/// rank `r`: A2 (rank 1) → 0, native (rank 6) → 1000.
+fn rank_permille(r: u8) -> i64 {
+    i64::from(r.saturating_sub(1)) * 200
+}
+
 /// The time criterion (thousandths) of a mentor pair with `common`
 /// minutes in common, full from `sat` on.
 fn time_permille(common: u32, sat: i64) -> i64 {
@@ -2467,8 +2474,7 @@ fn mentor_breakdown(
     } else {
         0
     };
-    // A2 (rank 1) → 0, native (rank 6) → 1000.
-    let language = shared.map_or(0, |r| i64::from(r.saturating_sub(1)) * 200);
+    let language = shared.map_or(0, rank_permille);
     let time = time_permille(common, i64::from(w.time_saturation_minutes));
     let waiting = waiting_permille(pc, cfg);
     Breakdown {
