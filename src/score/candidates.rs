@@ -248,6 +248,102 @@ struct Layer<T, U> {
     /// Where this layer's positions start among its side's slots (the
     /// layers of one side one after another; see [`ProviderTop`]).
     base: u32,
+    /// Offers only (else empty): per position, where the runs holding it
+    /// end, one per [`RunLevel`] (see [`Layer::new`]).
+    runs: Vec<[u32; RUN_LEVELS]>,
+}
+
+/// The rules an offer layer's runs are cut by, in the order of the key
+/// its cells are sorted by ([`offer_class`]): a participant failing the
+/// rule of a level at a run's first position fails it for the whole run
+/// of that level, whose positions are then left unread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunLevel {
+    /// The work permit.
+    Permit = 0,
+    /// The first required language and its level.
+    Language = 1,
+    /// The schedule (its [`Shapes`] id, or its six-hour blocks).
+    Schedule = 2,
+    /// The first required skill and its level.
+    Skill = 3,
+}
+
+/// How many [`RunLevel`]s there are.
+const RUN_LEVELS: usize = 4;
+
+/// A provider's keys per [`RunLevel`], from its bound data ([`offer_class`]).
+type ClassOf<U> = dyn Fn(&U) -> [u64; RUN_LEVELS];
+
+/// The first [`RunLevel`] a participant surely fails with a provider, from
+/// its bound data ([`run_fails`]).
+type RunTest<'a, U> = dyn Fn(&U) -> Option<RunLevel> + 'a;
+
+impl RunLevel {
+    const ALL: [RunLevel; RUN_LEVELS] = [
+        RunLevel::Permit,
+        RunLevel::Language,
+        RunLevel::Schedule,
+        RunLevel::Skill,
+    ];
+
+    /// The rule a pair left with its run is counted under.
+    fn rule(self) -> Rule {
+        match self {
+            RunLevel::Permit => Rule::NoWorkPermit,
+            RunLevel::Language => Rule::MissingLanguage,
+            RunLevel::Schedule => Rule::ScheduleNotCovered,
+            RunLevel::Skill => Rule::MissingSkill,
+        }
+    }
+}
+
+/// An offer's key per [`RunLevel`], read from its [`OfferUb`]: offers
+/// with the same keys up to a level pass or fail that level's rule alike
+/// for any participant ([`run_fails`]).
+fn offer_class(u: &OfferUb) -> [u64; RUN_LEVELS] {
+    let req =
+        |n: u32, (id, lvl): (u32, u8)| u64::from(n > 0) << 40 | u64::from(id) << 8 | u64::from(lvl);
+    let blocks = if u.shape == NO_SHAPE { u.blocks } else { 0 };
+    [
+        u64::from(u.permit),
+        req(u.langs, u.lang),
+        u64::from(u.shape) << 32 | u64::from(blocks),
+        req(u.skills, u.skill),
+    ]
+}
+
+/// The first [`RunLevel`] whose rule participant `pc` (`key`) surely
+/// fails with the offer `u`, reading only what [`offer_class`] keys that
+/// level by.
+fn run_fails(
+    pc: &PartC,
+    key: &PartKey,
+    u: &OfferUb,
+    cfg: &Config,
+    shapes: &Shapes,
+) -> Option<RunLevel> {
+    let rules = &cfg.rules;
+    let req = rules.offer_requirements;
+    let lacks = |levels: &[u8], n: u32, (id, lvl): (u32, u8)| {
+        req && n > 0 && levels.get(id as usize).is_none_or(|&have| have <= lvl)
+    };
+    if rules.offer_work_permit && u.permit && !pc.work_permit {
+        return Some(RunLevel::Permit);
+    }
+    if lacks(&key.lang_level, u.langs, u.lang) {
+        return Some(RunLevel::Language);
+    }
+    if rules.offer_schedule {
+        let uncovered = match key.common.get(usize::from(u.shape)) {
+            Some(&common) => common < shapes.minutes[usize::from(u.shape)],
+            None => u.blocks & !key.blocks != 0,
+        };
+        if uncovered {
+            return Some(RunLevel::Schedule);
+        }
+    }
+    lacks(&key.skill_level, u.skills, u.skill).then_some(RunLevel::Skill)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -641,34 +737,62 @@ fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, shapes: &Sh
 }
 
 impl<T: Clone, U> Layer<T, U> {
+    /// The layer of the providers of `all` that `keep` keeps. With
+    /// `class`, each cell's providers are sorted by their keys (then
+    /// index), and `runs` notes for each position where the run of the
+    /// positions of its cell sharing its keys up to each level ends.
     fn new(
         all: &[T],
         keep: impl Fn(&T) -> bool,
         hot: impl Fn(&T) -> Hot,
         ub: impl Fn(&T) -> U,
+        class: Option<&ClassOf<U>>,
     ) -> Self
     where
         T: HasGeo,
     {
-        let grid = Grid::new(
+        let mut grid = Grid::new(
             all.iter()
                 .enumerate()
                 .filter(|(_, r)| keep(r))
                 .map(|(i, r)| (i as u32, *r.geo())),
         );
+        if let Some(class) = class {
+            grid.sort_cells_by(|q| class(&ub(&all[q as usize])));
+        }
         let recs: Vec<T> = grid
             .ids()
             .iter()
             .map(|&q| all[q as usize].clone())
             .collect();
         let at = recs.iter().map(hot).collect();
-        let ub = recs.iter().map(ub).collect();
+        let ub: Vec<U> = recs.iter().map(ub).collect();
+        let mut runs = Vec::new();
+        if let Some(class) = class {
+            let keys: Vec<_> = ub.iter().map(class).collect();
+            runs = vec![[0; RUN_LEVELS]; keys.len()];
+            for cell in grid.cells() {
+                // From the cell's end back: a run goes on while the keys
+                // up to its level stay the same.
+                for pos in cell.clone().rev() {
+                    let next = pos + 1;
+                    for l in 0..RUN_LEVELS {
+                        runs[pos][l] = if next < cell.end && keys[next][..=l] == keys[pos][..=l] {
+                            runs[next][l]
+                        } else {
+                            next as u32
+                        };
+                    }
+                }
+            }
+        }
         Layer {
             grid,
             at,
             ub,
             recs,
             base: 0,
+            runs,
         }
     }
 }
@@ -712,6 +836,7 @@ impl Index {
                     langs: lang_set(&o.req_langs, 0),
                 },
                 |o| OfferUb::new(o, &offer_shapes),
+                Some(&offer_class),
             )
         };
         let rank = cfg.rules.min_shared_language.map(crate::model::Cefr::rank);
@@ -726,6 +851,7 @@ impl Index {
                     langs: lang_set(&m.langs, rank.unwrap_or(0)),
                 },
                 |m| MentUb::new(m, &mentor_shapes),
+                None,
             ),
             offers_by_kind: {
                 let mut kinds = [offers_of(a), offers_of(b), offers_of(c), offers_of(d)];
@@ -1953,13 +2079,13 @@ fn mentor_candidates<'a>(
         // buckets scores nothing on both: at most the participant's best
         // language and time, and the full distance credit.
         let unrelated = unrelated_bound(&key, cfg);
-        let (seen, no_language) = scan(
+        let (seen, no_language, _) = scan(
             layer,
             &ranges,
             pc,
             |m| m.max_travel_km,
             cells.map(|f| f.layer(0)),
-            |set| buckets.is_some_and(|b| b & set == 0),
+            (|set| buckets.is_some_and(|b| b & set == 0), None),
             |q, pos, qcs| {
                 let u = &layer.ub[pos];
                 let quick = if key.skills & u.skills == 0 && key.sectors & u.sectors == 0 {
@@ -2047,19 +2173,25 @@ fn offer_candidates<'a>(
         let check = cfg.rules.offer_requirements;
         let shape = index.part_shapes[p as usize];
         let key = PartKey::new(pc, cfg, &index.offer_shapes, shape, Side::Offer);
+        // Keeping the best `k` (not pricing, whose walk follows the
+        // duals), whole runs of offers the participant surely fails are
+        // left unread; their rules then count as unchecked.
+        let fails = |u: &OfferUb| run_fails(pc, &key, u, cfg, &index.offer_shapes);
+        let runs =
+            (found.best.k > 0 && found.price.is_none()).then_some(&fails as &RunTest<'_, OfferUb>);
         for (k, layer) in index.offers_by_kind.iter().enumerate() {
             let n = layer.grid.len() as u32;
             if pc.goals & (1 << k) == 0 {
                 found.counts[Rule::KindNotInGoals as usize] += n;
                 continue;
             }
-            let (seen, missing) = scan(
+            let (seen, missing, left) = scan(
                 layer,
                 &ranges[k],
                 pc,
                 |_| f64::INFINITY,
                 cells.map(|f| f.layer(k)),
-                |set| check && set & !spoken != 0,
+                (|set| check && set & !spoken != 0, runs),
                 |q, pos, qcs| {
                     found.visit(
                         cfg,
@@ -2073,6 +2205,10 @@ fn offer_candidates<'a>(
             );
             found.counts[Rule::TooFar as usize] += n - seen;
             found.counts[Rule::MissingLanguage as usize] += missing;
+            for (level, &count) in RunLevel::ALL.iter().zip(&left) {
+                found.counts[level.rule() as usize] += count;
+                found.unchecked |= count > 0;
+            }
         }
     } else {
         for o in 0..inst.offers.len() as u32 {
@@ -2123,17 +2259,26 @@ fn pass_ranges(
 /// after the distance). Returns how many providers count as seen here, in
 /// reach (the rest of the layer is beyond the ranges or a radius, hence
 /// too far), and how many of those the buckets ruled out.
+///
+/// With `fails` (no `duals`; the layer's runs noted, see [`Layer::new`]):
+/// each run of the walk is first asked `fails` at its first position, and
+/// a run whose level's rule the participant surely fails is left whole,
+/// unread. Its positions count as seen, in the third figure returned at
+/// that level: they are surely infeasible, but those beyond the radius
+/// would have counted as too far, so the caller must treat the counts as
+/// unchecked.
 fn scan<T: HasGeo, U>(
     layer: &Layer<T, U>,
     ranges: &[(u32, u32)],
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
     duals: Option<(&LayerDuals, i64, i64)>,
-    rejected: impl Fn(u64) -> bool,
+    (rejected, fails): (impl Fn(u64) -> bool, Option<&RunTest<'_, U>>),
     mut visit: impl FnMut((u32, i64), usize, f64),
-) -> (u32, u32) {
+) -> (u32, u32, [u32; RUN_LEVELS]) {
     let ids = layer.grid.ids();
     let (mut visited, mut bucketed) = (0, 0);
+    let mut left = [0u32; RUN_LEVELS];
     // One position's distance and bucket tests, written once for both
     // loops below (a closure here cost the candidate scan a sixth).
     macro_rules! one {
@@ -2157,6 +2302,26 @@ fn scan<T: HasGeo, U>(
         }};
     }
     match duals {
+        None if fails.is_some() && !layer.runs.is_empty() => {
+            let fails = fails.unwrap_or(&|_| None);
+            for &(a, b) in ranges {
+                let (mut pos, b) = (a as usize, b as usize);
+                // Ranges are whole cells, and runs never leave their cell.
+                while pos < b {
+                    let ends = &layer.runs[pos];
+                    if let Some(level) = fails(&layer.ub[pos]) {
+                        let end = ends[level as usize] as usize;
+                        left[level as usize] += (end - pos) as u32;
+                        pos = end;
+                        continue;
+                    }
+                    for at in pos..ends[RUN_LEVELS - 1] as usize {
+                        one!(at, 0, &layer.at[at]);
+                    }
+                    pos = ends[RUN_LEVELS - 1] as usize;
+                }
+            }
+        }
         None => {
             for &(a, b) in ranges {
                 for pos in a as usize..b as usize {
@@ -2178,7 +2343,8 @@ fn scan<T: HasGeo, U>(
             }
         }
     }
-    (visited, bucketed)
+    let run_left: u32 = left.iter().sum();
+    (visited + run_left, bucketed, left)
 }
 
 const fn bit(r: Rule) -> u16 {
@@ -2762,6 +2928,78 @@ mod tests {
             named > 5_000,
             "{named} of {proved} with their first broken rule"
         );
+    }
+
+    #[test]
+    fn runs_leave_only_offers_the_participant_fails() {
+        let mut data = crate::synth::National::new()
+            .seed(5)
+            .participants(400)
+            .mentors(20)
+            .offers(1500)
+            .build();
+        // Offers with a second requirement: a run is cut by the first
+        // only, and must not claim more.
+        for c in &mut data.companies {
+            for o in c.offers.iter_mut().step_by(3) {
+                o.required_languages
+                    .push(crate::model::Language::new("en", crate::model::Cefr::A1));
+                if o.required_skills.iter().all(|s| s.skill != "it.support") {
+                    o.required_skills
+                        .push(crate::model::Skill::new("it.support", 1));
+                }
+            }
+        }
+        let inst = Instance::new(data).expect("valid");
+        let default = Config::default();
+        let mut no_permit = default.clone();
+        no_permit.rules.offer_work_permit = false;
+        no_permit.rules.offer_requirements = false;
+        let mut no_schedule = default.clone();
+        no_schedule.rules.offer_schedule = false;
+        let (mut left, mut longer) = ([0usize; RUN_LEVELS], 0);
+        for cfg in [&default, &no_permit, &no_schedule] {
+            let index = Index::new(&inst, cfg);
+            for (k, layer) in index.offers_by_kind.iter().enumerate() {
+                assert_eq!(layer.runs.len(), layer.recs.len());
+                for cell in layer.grid.cells() {
+                    for pos in cell.clone() {
+                        let ends = layer.runs[pos];
+                        assert!(pos < ends[RUN_LEVELS - 1] as usize, "kind {k} pos {pos}");
+                        assert!(ends.windows(2).all(|w| w[0] >= w[1]));
+                        assert!(ends[0] as usize <= cell.end);
+                    }
+                }
+                for (p, pc) in inst.participants.iter().enumerate() {
+                    let shape = index.part_shapes[p];
+                    let key = PartKey::new(pc, cfg, &index.offer_shapes, shape, Side::Offer);
+                    for pos in 0..layer.recs.len() {
+                        let u = &layer.ub[pos];
+                        let Some(level) = run_fails(pc, &key, u, cfg, &index.offer_shapes) else {
+                            continue;
+                        };
+                        let end = layer.runs[pos][level as usize] as usize;
+                        left[level as usize] += 1;
+                        longer += usize::from(end > pos + 1);
+                        for at in pos..end {
+                            let q = layer.grid.ids()[at];
+                            let mask = evaluate_offer(&inst, cfg, p as u32, q, false)
+                                .expect_err("a run left whole is infeasible");
+                            let rule = level.rule();
+                            assert!(
+                                mask & bit(rule) != 0,
+                                "participant {p}, offer {q}: {rule:?} not broken"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            left.iter().all(|&n| n > 1_000),
+            "runs left per level: {left:?}"
+        );
+        assert!(longer > 10_000, "{longer} runs longer than one offer");
     }
 
     #[test]

@@ -21,8 +21,9 @@ const MARGIN: f64 = 1.01;
 
 /// The cells of the smallest rectangle of cells holding every provider,
 /// stored compressed: `ids[start[c]..start[c + 1]]` are cell `c`'s
-/// providers, in increasing index order (at most 720 × 1440 cells, a few
-/// MiB for the whole globe).
+/// providers, in increasing index order unless [`Grid::sort_cells_by`]
+/// ordered them otherwise (at most 720 × 1440 cells, a few MiB for the
+/// whole globe).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Grid {
     lat0: i32,
@@ -107,9 +108,19 @@ impl Grid {
     }
 
     /// The providers in cell order: positions `start[c]..start[c + 1]`
-    /// are cell `c`'s, in increasing index order.
+    /// are cell `c`'s, in increasing index order unless
+    /// [`Grid::sort_cells_by`] ordered them otherwise.
     pub(crate) fn ids(&self) -> &[u32] {
         &self.ids
+    }
+
+    /// Order each cell's providers by `key` (ties: index). Queries return
+    /// the same cells, so the same providers; only their order within a
+    /// cell changes.
+    pub(crate) fn sort_cells_by<K: Ord>(&mut self, key: impl Fn(u32) -> K) {
+        for w in self.start.windows(2) {
+            self.ids[w[0] as usize..w[1] as usize].sort_by_cached_key(|&i| (key(i), i));
+        }
     }
 
     /// Providers possibly within `radius_km` of `at`, each once, in no
