@@ -1672,7 +1672,8 @@ struct Found<'a> {
     /// In a pricing pass: the pairs that enter, instead of `out`.
     price: Option<Price>,
     /// Whether a pair was left out by [`Found::bounded_out`] without its
-    /// rules being counted.
+    /// rules being counted, or counted under a rule it surely breaks but
+    /// may not break first (a run of offers left whole, see [`scan`]).
     unchecked: bool,
     /// With a `k`: every provider's best pairs, offered each feasible
     /// pair that may be among them.
