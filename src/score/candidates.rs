@@ -324,26 +324,29 @@ fn run_fails(
     shapes: &Shapes,
 ) -> Option<RunLevel> {
     let rules = &cfg.rules;
-    let req = rules.offer_requirements;
-    let lacks = |levels: &[u8], n: u32, (id, lvl): (u32, u8)| {
-        req && n > 0 && levels.get(id as usize).is_none_or(|&have| have <= lvl)
+    let lacks = |levels: &[u8], first, n| {
+        first_requirement_credit(levels, first, n, rules.offer_requirements).is_none()
     };
     if rules.offer_work_permit && u.permit && !pc.work_permit {
         return Some(RunLevel::Permit);
     }
-    if lacks(&key.lang_level, u.langs, u.lang) {
+    if lacks(&key.lang_level, u.lang, u.langs) {
         return Some(RunLevel::Language);
     }
-    if rules.offer_schedule {
-        let uncovered = match key.common.get(usize::from(u.shape)) {
-            Some(&common) => common < shapes.minutes[usize::from(u.shape)],
-            None => u.blocks & !key.blocks != 0,
-        };
-        if uncovered {
-            return Some(RunLevel::Schedule);
-        }
+    if rules.offer_schedule && schedule_uncovered(key, u, shapes) {
+        return Some(RunLevel::Schedule);
     }
-    lacks(&key.skill_level, u.skills, u.skill).then_some(RunLevel::Skill)
+    lacks(&key.skill_level, u.skill, u.skills).then_some(RunLevel::Skill)
+}
+
+/// Whether participant `key`'s time surely does not cover the schedule of
+/// offer `u`: exactly when the schedule has a [`Shapes`] id, else from the
+/// six-hour blocks.
+fn schedule_uncovered(key: &PartKey, u: &OfferUb, shapes: &Shapes) -> bool {
+    match key.common.get(usize::from(u.shape)) {
+        Some(&common) => common < shapes.minutes[usize::from(u.shape)],
+        None => u.blocks & !key.blocks != 0,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -706,21 +709,14 @@ fn offer_upper(pc: &PartC, key: &PartKey, u: &OfferUb, cfg: &Config, shapes: &Sh
         return broken(sure, Rule::MissingSkill);
     };
     sure &= !req || u.skills <= 1;
-    let time = match key.common.get(usize::from(u.shape)) {
-        Some(&common) => {
-            let sched = shapes.minutes[usize::from(u.shape)];
-            if rules.offer_schedule && common < sched {
-                return broken(sure, Rule::ScheduleNotCovered);
-            }
-            key.time[usize::from(u.shape)]
-        }
-        None if rules.offer_schedule && u.blocks & !key.blocks != 0 => {
-            return broken(sure, Rule::ScheduleNotCovered);
-        }
-        None => {
-            sure &= !rules.offer_schedule;
-            1000
-        }
+    if rules.offer_schedule && schedule_uncovered(key, u, shapes) {
+        return broken(sure, Rule::ScheduleNotCovered);
+    }
+    let time = if let Some(&time) = key.time.get(usize::from(u.shape)) {
+        time
+    } else {
+        sure &= !rules.offer_schedule;
+        1000
     };
     if rules.offer_work_permit && u.permit && !pc.work_permit {
         return broken(sure, Rule::NoWorkPermit);
