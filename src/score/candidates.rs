@@ -2298,9 +2298,8 @@ fn scan<T: HasGeo, U>(
             }
         }};
     }
-    match duals {
-        None if fails.is_some() && !layer.runs.is_empty() => {
-            let fails = fails.unwrap_or(&|_| None);
+    match (duals, fails) {
+        (None, Some(fails)) if !layer.runs.is_empty() => {
             for &(a, b) in ranges {
                 let (mut pos, b) = (a as usize, b as usize);
                 // Ranges are whole cells, and runs never leave their cell.
@@ -2319,14 +2318,14 @@ fn scan<T: HasGeo, U>(
                 }
             }
         }
-        None => {
+        (None, _) => {
             for &(a, b) in ranges {
                 for pos in a as usize..b as usize {
                     one!(pos, 0, &layer.at[pos]);
                 }
             }
         }
-        Some((d, bound, base)) => {
+        (Some((d, bound, base)), _) => {
             for &(a, b) in ranges {
                 let (a, b) = (a as usize, b as usize);
                 // Straight to those below, in the order of their duals;
