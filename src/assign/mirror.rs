@@ -87,6 +87,13 @@ use std::collections::BinaryHeap;
 /// sort read this many times its length.
 const REKEY: u64 = 8;
 
+/// [`State::scanned`] of a row not sorted yet: sorted before its first scan.
+const UNSORTED: u64 = u64::MAX;
+
+/// A warm solve that re-inserts more than one left vertex in this many
+/// sorts every row before it starts (else each row at its first use).
+const EAGER: usize = 32;
+
 #[derive(Clone, Copy)]
 enum Sink {
     /// A free left vertex.
@@ -139,10 +146,11 @@ struct State {
     rdist: Vec<i64>,
     /// For [`State::reinsert_left`] only (see [`State::sort_left`]): each
     /// left vertex's edges in `g.start` ranges, as right vertex and key
-    /// `v_j − w'_ij` at the time of sorting, by increasing key, and `v` at
-    /// that time.
+    /// `v_j − w'_ij` at `v_sorted`, by increasing key, once `left_sorted`
+    /// says so.
     by_key: Vec<(u32, i64)>,
     v_sorted: Vec<i64>,
+    left_sorted: Vec<bool>,
     search: u32,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
     fin_right: Vec<(u32, i64)>,
@@ -201,16 +209,18 @@ fn solve_with(g: &Graph, offset: i64, stop: Stop<'_>, rekey: u64) -> Option<Solu
 /// duals are feasible with complementary slackness: the result is optimal.
 /// `None` if `stop` asked to stop.
 pub(crate) fn resolve(g: &Graph, offset: i64, warm: &Solution, stop: Stop<'_>) -> Option<Solution> {
-    resolve_with(g, offset, warm, stop, REKEY)
+    resolve_with(g, offset, warm, stop, (REKEY, EAGER))
 }
 
-/// [`resolve`], rows sorted again after `rekey` times their length.
+/// [`resolve`], rows sorted again after `rekey` times their length, and
+/// all rows sorted up front when more than one left vertex in `eager` is
+/// re-inserted (never with `eager` 0).
 fn resolve_with(
     g: &Graph,
     offset: i64,
     warm: &Solution,
     stop: Stop<'_>,
-    rekey: u64,
+    (rekey, eager): (u64, usize),
 ) -> Option<Solution> {
     let (n_left, n_right) = (g.n_left, g.n_right());
     let mut s = State::new(g, offset, rekey);
@@ -234,21 +244,31 @@ fn resolve_with(
             }
         }
     }
-    if (0..n_left).any(|i| s.held.right_of[i] == NONE && s.u[i] > 0) {
-        s.sort_left(g, offset);
+    // A large repair sorts every row up front, on every thread; a small
+    // one (the later rounds at a million participants) each row at its
+    // first use.
+    let repairs = (0..n_left)
+        .filter(|&i| s.held.right_of[i] == NONE && s.u[i] > 0)
+        .count();
+    let eager = repairs.saturating_mul(eager) > n_left;
+    if repairs > 0 {
+        s.sort_left(g, offset, eager);
     }
     for i in 0..n_left as u32 {
         if stop.at(i as usize) {
             return None;
         }
         if s.held.right_of[i as usize] == NONE && s.u[i as usize] > 0 {
-            s.reinsert_left(g, i);
+            s.reinsert_left(g, offset, i);
         }
     }
     // `u` fell in step 2: the cached bounds start unknown.
     s.lb.fill(i64::MIN);
-    if (0..n_right).any(|j| s.held.load[j] < s.cap[j] && s.v[j] > 0) {
+    if eager {
         s.sort_right();
+    } else {
+        s.key = vec![0; g.right.len()];
+        s.scanned = vec![UNSORTED; n_right];
     }
     for j in 0..n_right as u32 {
         if stop.at(j as usize) {
@@ -317,6 +337,7 @@ impl State {
             rdist: Vec::new(),
             by_key: Vec::new(),
             v_sorted: Vec::new(),
+            left_sorted: Vec::new(),
             search: 0,
             heap: BinaryHeap::new(),
             fin_right: Vec::new(),
@@ -442,13 +463,20 @@ impl State {
         self.fin_right.clear();
     }
 
-    /// Before step 2 of [`resolve`]: each left vertex's edges by increasing
-    /// `v_j − w'_ij` at the current `v` (ties: lower `j` first), into
-    /// `by_key`, and that `v` into `v_sorted`. Step 2 only raises `v`, so
-    /// the stored keys stay lower bounds of the current `v_j − w'_ij` and
-    /// a relaxation can stop at the first edge whose key cannot lead below
-    /// the best sink (see the module docs).
-    fn sort_left(&mut self, g: &Graph, offset: i64) {
+    /// Before step 2 of [`resolve`]: `v` into `v_sorted`, and each left
+    /// vertex's edges sorted by increasing key `v_sorted_j − w'_ij` (ties:
+    /// lower `j` first), all of them now (`eager`, on every thread) or each
+    /// at its first relaxation. Step 2 only raises `v`, so a key stays a
+    /// lower bound of the current `v_j − w'_ij`, and a relaxation over the
+    /// edges by increasing key can stop at the first whose key cannot lead
+    /// below the best sink (see the module docs).
+    fn sort_left(&mut self, g: &Graph, offset: i64, eager: bool) {
+        self.v_sorted.clone_from(&self.v);
+        self.left_sorted = vec![eager; g.n_left];
+        if !eager {
+            self.by_key = vec![(0, 0); g.right.len()];
+            return;
+        }
         let v = &self.v;
         let mut by_key: Vec<(u32, i64)> = g
             .right
@@ -467,7 +495,18 @@ impl State {
             .with_min_len(256)
             .for_each(|row| row.sort_unstable_by_key(|&(j, key)| (key, j)));
         self.by_key = by_key;
-        self.v_sorted.clone_from(&self.v);
+    }
+
+    /// Left vertex `i`'s edges by increasing key (ties: lower `j` first),
+    /// at its first relaxation (see [`State::sort_left`]).
+    fn sort_left_row(&mut self, g: &Graph, offset: i64, i: usize) {
+        let (rs, ws) = g.edges_of(i);
+        let row = &mut self.by_key[g.start[i]..g.start[i + 1]];
+        for ((e, &j), &w) in row.iter_mut().zip(rs).zip(ws) {
+            *e = (j, self.v_sorted[j as usize] - (w + offset));
+        }
+        row.sort_unstable_by_key(|&(j, key)| (key, j));
+        self.left_sorted[i] = true;
     }
 
     /// Step 2 of [`resolve`]: re-insert the free left vertex `r` (whose
@@ -476,7 +515,7 @@ impl State {
     /// tentative distance in `rdist` (`rseen` marks this search, `rpred`
     /// the left vertex they were reached from, `done` of a right vertex is
     /// its presence in `fin_right`, told by `rdist` set to `i64::MIN`).
-    fn reinsert_left(&mut self, g: &Graph, r: u32) {
+    fn reinsert_left(&mut self, g: &Graph, offset: i64, r: u32) {
         #[derive(Clone, Copy)]
         enum Sink {
             Room(u32),
@@ -493,6 +532,9 @@ impl State {
         // can beat the best sink.
         let relax = |s: &mut State, i: u32, u_i: i64, d: i64, best: i64| {
             let iu = i as usize;
+            if !s.left_sorted[iu] {
+                s.sort_left_row(g, offset, iu);
+            }
             let own = s.held.right_of[iu];
             let base = d + u_i;
             for k in g.start[iu]..g.start[iu + 1] {
@@ -592,6 +634,9 @@ impl State {
         let lb = self.lb[ju];
         if lb != i64::MIN && (lb == i64::MAX || base.saturating_add(lb) >= best.0) {
             return best;
+        }
+        if self.scanned[ju] == UNSORTED {
+            self.resort_row(ju);
         }
         let mut m = i64::MAX;
         let (row_a, row_b) = (self.start[ju], self.start[ju + 1]);
@@ -849,11 +894,14 @@ mod tests {
                     merged.start.push(merged.right.len());
                 }
                 // Every other case sorts rows again at every scan.
+                // And every other pair of cases sorts rows at their first
+                // use rather than up front.
                 let rekey = if case % 2 == 0 { REKEY } else { 0 };
+                let eager = if case % 4 < 2 { EAGER } else { 0 };
                 let mut warm = solve_with(&first, offset, Stop::NEVER, rekey).unwrap();
                 for h in [&merged, &g] {
                     let before = (warm.u.clone(), warm.right_of.clone());
-                    warm = resolve_with(h, offset, &warm, Stop::NEVER, rekey).unwrap();
+                    warm = resolve_with(h, offset, &warm, Stop::NEVER, (rekey, eager)).unwrap();
                     check_duals(h, &warm, offset);
                     let cold = super::super::ssp::solve(h, offset, Stop::NEVER).unwrap();
                     assert_eq!(
