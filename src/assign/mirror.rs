@@ -284,6 +284,41 @@ fn resolve_with(
     Some(s.solution())
 }
 
+/// The dual `u` of left vertex `i`: stored while it is free, else that
+/// of its tight edge (see [`State::u`]).
+#[inline]
+fn dual_left(right_of: &[u32], u: &[i64], aw: &[i64], v: &[i64], i: usize) -> i64 {
+    match right_of[i] {
+        NONE => u[i],
+        j => aw[i] - v[j as usize],
+    }
+}
+
+/// One right vertex's edges (keys, left vertices, weights `w'`) sorted by
+/// increasing key `u_i − w'_ij` at `u` (ties: lower left vertex first).
+fn key_right_row(
+    (key, left, weight): (&mut [i64], &mut [u32], &mut [i64]),
+    pairs: &mut Vec<(i64, u32)>,
+    u: impl Fn(u32) -> i64,
+) {
+    for ((k, &i), &w) in key.iter_mut().zip(&*left).zip(&*weight) {
+        *k = u(i) - w;
+    }
+    sort_zipped(key, left, pairs, |&(k, i)| (k, i));
+    for ((w, &i), &k) in weight.iter_mut().zip(&*left).zip(&*key) {
+        *w = u(i) - k;
+    }
+}
+
+/// One left vertex's edges (`rs`, weights `ws` less the offset) as right
+/// vertex and key `v_j − w'_ij`, by increasing key (ties: lower `j` first).
+fn key_left_row(row: &mut [(u32, i64)], (rs, ws): (&[u32], &[i64]), v: &[i64], offset: i64) {
+    for ((e, &j), &w) in row.iter_mut().zip(rs).zip(ws) {
+        *e = (j, v[j as usize] - (w + offset));
+    }
+    row.sort_unstable_by_key(|&(j, key)| (key, j));
+}
+
 impl State {
     /// The transposed graph with every vertex free and every dual 0.
     fn new(g: &Graph, offset: i64, rekey: u64) -> Self {
@@ -354,31 +389,26 @@ impl State {
     fn sort_right(&mut self) {
         let n_right = self.cap.len();
         let u: Vec<i64> = (0..self.u.len()).map(|i| self.u_of(i)).collect();
-        let mut key: Vec<i64> = self
-            .left
-            .par_iter()
-            .zip(&self.weight)
-            .map(|(&i, &w)| u[i as usize] - w)
-            .collect();
-        let mut rows: Vec<(&mut [i64], &mut [u32])> = Vec::with_capacity(n_right);
-        let (mut ks, mut ls) = (key.as_mut_slice(), self.left.as_mut_slice());
+        let mut key = vec![0; self.left.len()];
+        let mut rows = Vec::with_capacity(n_right);
+        let (mut ks, mut ls, mut ws) = (
+            key.as_mut_slice(),
+            self.left.as_mut_slice(),
+            self.weight.as_mut_slice(),
+        );
         for j in 0..n_right {
             let len = self.start[j + 1] - self.start[j];
             let (k_row, k_tail) = ks.split_at_mut(len);
             let (l_row, l_tail) = ls.split_at_mut(len);
-            rows.push((k_row, l_row));
-            (ks, ls) = (k_tail, l_tail);
+            let (w_row, w_tail) = ws.split_at_mut(len);
+            rows.push((k_row, l_row, w_row));
+            (ks, ls, ws) = (k_tail, l_tail, w_tail);
         }
         rows.into_par_iter()
             .with_min_len(64)
-            .for_each_init(Vec::new, |pairs, (k_row, l_row)| {
-                sort_zipped(k_row, l_row, pairs, |&(k, i)| (k, i));
+            .for_each_init(Vec::new, |pairs, row| {
+                key_right_row(row, pairs, |i| u[i as usize]);
             });
-        self.weight
-            .par_iter_mut()
-            .zip(&self.left)
-            .zip(&key)
-            .for_each(|((w, &i), &k)| *w = u[i as usize] - k);
         self.key = key;
         self.scanned = vec![0; n_right];
     }
@@ -387,18 +417,16 @@ impl State {
     /// `u` (see [`State::sort_right`]).
     fn resort_row(&mut self, j: usize) {
         let (a, b) = (self.start[j], self.start[j + 1]);
-        for k in a..b {
-            self.key[k] = self.u_of(self.left[k] as usize) - self.weight[k];
-        }
-        sort_zipped(
-            &mut self.key[a..b],
-            &mut self.left[a..b],
+        let (right_of, u, aw, v) = (&self.held.right_of, &self.u, &self.aw, &self.v);
+        key_right_row(
+            (
+                &mut self.key[a..b],
+                &mut self.left[a..b],
+                &mut self.weight[a..b],
+            ),
             &mut self.pairs,
-            |&(k, i)| (k, i),
+            |i| dual_left(right_of, u, aw, v, i as usize),
         );
-        for k in a..b {
-            self.weight[k] = self.u_of(self.left[k] as usize) - self.key[k];
-        }
         self.scanned[j] = 0;
     }
 
@@ -416,10 +444,7 @@ impl State {
     /// The dual `u` of left vertex `i`.
     #[inline]
     fn u_of(&self, i: usize) -> i64 {
-        match self.held.right_of[i] {
-            NONE => self.u[i],
-            j => self.aw[i] - self.v[j as usize],
-        }
+        dual_left(&self.held.right_of, &self.u, &self.aw, &self.v, i)
     }
 
     /// `j` takes `i` through an edge of weight `w'` (tight).
@@ -478,12 +503,7 @@ impl State {
             return;
         }
         let v = &self.v;
-        let mut by_key: Vec<(u32, i64)> = g
-            .right
-            .par_iter()
-            .zip(&g.weight)
-            .map(|(&j, &w)| (j, v[j as usize] - (w + offset)))
-            .collect();
+        let mut by_key = vec![(0, 0); g.right.len()];
         let mut rows: Vec<&mut [(u32, i64)]> = Vec::with_capacity(g.n_left);
         let mut rest = by_key.as_mut_slice();
         for i in 0..g.n_left {
@@ -492,20 +512,17 @@ impl State {
             rest = tail;
         }
         rows.into_par_iter()
+            .enumerate()
             .with_min_len(256)
-            .for_each(|row| row.sort_unstable_by_key(|&(j, key)| (key, j)));
+            .for_each(|(i, row)| key_left_row(row, g.edges_of(i), v, offset));
         self.by_key = by_key;
     }
 
     /// Left vertex `i`'s edges by increasing key (ties: lower `j` first),
     /// at its first relaxation (see [`State::sort_left`]).
     fn sort_left_row(&mut self, g: &Graph, offset: i64, i: usize) {
-        let (rs, ws) = g.edges_of(i);
         let row = &mut self.by_key[g.start[i]..g.start[i + 1]];
-        for ((e, &j), &w) in row.iter_mut().zip(rs).zip(ws) {
-            *e = (j, self.v_sorted[j as usize] - (w + offset));
-        }
-        row.sort_unstable_by_key(|&(j, key)| (key, j));
+        key_left_row(row, g.edges_of(i), &self.v_sorted, offset);
         self.left_sorted[i] = true;
     }
 
