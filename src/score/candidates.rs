@@ -78,11 +78,13 @@ pub struct Candidates {
     /// because its bound could not reach the `k`-th best; at most the
     /// `k`-th kept score. Empty without `top_k`.
     pub(crate) cut: (Vec<i64>, Vec<i64>),
-    /// With `top_k`: per (mentor, offer), the best score of a feasible
-    /// pair with it that is in none of the lists (`i64::MIN` if none):
-    /// each provider's best `top_k + capacity` pairs are in the lists
-    /// too ([`ProviderTop`]), and this is the next one's score. Empty
-    /// without `top_k`.
+    /// With `top_k`: per (mentor, offer), a bound on the score of every
+    /// feasible pair with it that is in none of the lists (`i64::MIN` if
+    /// none): each provider's best `top_k + capacity` pairs are in the
+    /// lists too ([`ProviderTop`]), and this is the next one's score; a
+    /// mentor's is raised to the bound of the pairs a walk left unread
+    /// with the rest of its group ([`group_walk`]). Empty without
+    /// `top_k`.
     pub(crate) provider_cut: (Vec<i64>, Vec<i64>),
     /// The spatial index, kept for pricing pruned pairs.
     pub(crate) index: std::sync::Arc<Index>,
@@ -251,6 +253,142 @@ struct Layer<T, U> {
     /// Offers only (else empty): per position, where the runs holding it
     /// end, one per [`RunLevel`] (see [`Layer::new`]).
     runs: Vec<[u32; RUN_LEVELS]>,
+    /// Mentors only (else empty): the cells cut into [`Groups`], bounded
+    /// together by the walk.
+    groups: Groups,
+}
+
+/// Most positions in one of [`Groups`]: one bit each in a `u32`.
+const GROUP: usize = 32;
+
+/// Most shared skill buckets [`group_walk`] counts per member (more count
+/// as this many).
+const COUNTED: usize = 8;
+
+/// A layer's cells cut into runs of at most [`GROUP`] positions (each
+/// cell's positions in Morton order, so that a group's members are near
+/// one another), with what bounds a pair with any of them: per member, the
+/// skill and sector buckets as bit masks by bucket, so that a walk counts
+/// a participant's shared buckets with all members at once; for the whole
+/// group, a ball holding its members and the union of the rest (see
+/// [`GroupHead`]). The walk leaves the members whose bound cannot reach a
+/// participant's `k`-th best so far unread ([`group_walk`]).
+#[derive(Debug, Clone, Default)]
+struct Groups {
+    /// Per group its first position, and the layer's length last.
+    start: Vec<u32>,
+    /// Per position: its group.
+    of: Vec<u32>,
+    head: Vec<GroupHead>,
+    /// Per group, per skill bucket: the members with a skill in it (bit
+    /// `i`: position `start + i`).
+    skills: Vec<[u32; 64]>,
+    /// Per group, per sector bucket: the members with a sector in it.
+    sectors: Vec<[u32; 64]>,
+}
+
+/// What bounds a pair with any member of one of [`Groups`].
+#[derive(Debug, Clone, Copy, Default)]
+struct GroupHead {
+    /// A point and the largest chord from it to a member's unit vector
+    /// (rounded up), so that the chord to any member is at least that to
+    /// the point less `radius`.
+    center: [f64; 3],
+    radius: f64,
+    /// The largest `max_travel_km`.
+    travel: f64,
+    /// The union of the members' [`MentUb::langs`].
+    langs: u64,
+    /// The best language rank.
+    top_rank: u8,
+    /// The members' [`Shapes`] ids, as a set.
+    shapes: u64,
+    /// Whether a member's mask has no id; then `blocks` and `minutes`
+    /// bound those members' time (their union, their most).
+    loose: bool,
+    blocks: u32,
+    minutes: u32,
+}
+
+impl Groups {
+    /// The groups of a mentor layer's positions (`ub`, `at` by position).
+    fn mentors(grid: &Grid, ub: &[MentUb], at: &[Hot]) -> Self {
+        let mut g = Groups {
+            of: vec![0; ub.len()],
+            ..Groups::default()
+        };
+        for cell in grid.cells() {
+            let mut a = cell.start;
+            while a < cell.end {
+                let b = (a + GROUP).min(cell.end);
+                let id = g.head.len() as u32;
+                g.start.push(a as u32);
+                g.of[a..b].fill(id);
+                let (mut skills, mut sectors) = ([0u32; 64], [0u32; 64]);
+                let mut head = GroupHead::default();
+                for (i, u) in ub[a..b].iter().enumerate() {
+                    for (bucket, (s, t)) in skills.iter_mut().zip(&mut sectors).enumerate() {
+                        *s |= u32::from(u.skills >> bucket & 1 == 1) << i;
+                        *t |= u32::from(u.sectors >> bucket & 1 == 1) << i;
+                    }
+                    head.travel = head.travel.max(u.max_travel_km);
+                    head.langs |= u.langs;
+                    head.top_rank = head.top_rank.max(u.top_rank);
+                    if u.shape == NO_SHAPE {
+                        head.loose = true;
+                        head.blocks |= u.blocks;
+                        head.minutes = head.minutes.max(u.minutes);
+                    } else {
+                        head.shapes |= 1 << u.shape;
+                    }
+                }
+                let n = (b - a) as f64;
+                for (d, c) in head.center.iter_mut().enumerate() {
+                    *c = at[a..b].iter().map(|h| h.xyz[d]).sum::<f64>() / n;
+                }
+                let far = at[a..b]
+                    .iter()
+                    .map(|h| chord(&head.center, &h.xyz))
+                    .fold(0.0, f64::max);
+                head.radius = far * (1.0 + 1e-12) + 1e-15;
+                g.head.push(head);
+                g.skills.push(skills);
+                g.sectors.push(sectors);
+                a = b;
+            }
+        }
+        g.start.push(ub.len() as u32);
+        g
+    }
+
+    /// The positions of group `g`.
+    fn range(&self, g: usize) -> std::ops::Range<usize> {
+        self.start[g] as usize..self.start[g + 1] as usize
+    }
+}
+
+/// The euclidean distance of two points.
+fn chord(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+/// Bits `0..n` set.
+fn low_bits(n: usize) -> u32 {
+    if n >= 32 { u32::MAX } else { (1u32 << n) - 1 }
+}
+
+/// A location's key along a Morton (Z-order) curve, latitude and
+/// longitude at 2^-24 of their range, so that providers near one another
+/// mostly sort next to one another.
+fn morton(g: &Geo) -> u64 {
+    let bits = |x: f64| (x.clamp(0.0, 1.0) * f64::from(1u32 << 24)) as u64 & 0xff_ffff;
+    let (y, x) = (
+        bits(g.lat.to_degrees() / 180.0 + 0.5),
+        bits(g.lon.to_degrees() / 360.0 + 0.5),
+    );
+    (0..24).fold(0u64, |key, i| {
+        key | (y >> i & 1) << (2 * i + 1) | (x >> i & 1) << (2 * i)
+    })
 }
 
 /// The rules an offer layer's runs are cut by, in the order of the key
@@ -267,6 +405,20 @@ enum RunLevel {
     Schedule = 2,
     /// The first required skill and its level.
     Skill = 3,
+}
+
+/// Which members of one of a layer's [`Groups`] a walk reads
+/// ([`scan`]), from the walk's state.
+type GroupTest<'a, S> = dyn Fn(&mut S, usize) -> GroupWalk + 'a;
+
+/// What [`scan`] does with one of a layer's [`Groups`].
+#[derive(Debug, Clone, Copy)]
+struct GroupWalk {
+    /// The members to read (bit `i`: the group's position `i`).
+    visit: u32,
+    /// Whether the others count as seen in reach (left on a bound), or
+    /// as beyond it.
+    rest_seen: bool,
 }
 
 /// How many [`RunLevel`]s there are.
@@ -753,8 +905,9 @@ impl<T: Clone, U> Layer<T, U> {
                 .filter(|(_, r)| keep(r))
                 .map(|(i, r)| (i as u32, *r.geo())),
         );
-        if let Some(class) = class {
-            grid.sort_cells_by(|q| class(&ub(&all[q as usize])));
+        match class {
+            Some(class) => grid.sort_cells_by(|q| class(&ub(&all[q as usize]))),
+            None => grid.sort_cells_by(|q| morton(all[q as usize].geo())),
         }
         let recs: Vec<T> = grid
             .ids()
@@ -789,6 +942,7 @@ impl<T: Clone, U> Layer<T, U> {
             recs,
             base: 0,
             runs,
+            groups: Groups::default(),
         }
     }
 }
@@ -838,17 +992,21 @@ impl Index {
         let rank = cfg.rules.min_shared_language.map(crate::model::Cefr::rank);
         let [a, b, c, d] = crate::model::OfferKind::ALL;
         Index {
-            mentors: Layer::new(
-                &inst.mentors,
-                |_| true,
-                |m| Hot {
-                    xyz: m.geo.xyz(),
-                    reach: m.reach,
-                    langs: lang_set(&m.langs, rank.unwrap_or(0)),
-                },
-                |m| MentUb::new(m, &mentor_shapes),
-                None,
-            ),
+            mentors: {
+                let mut layer = Layer::new(
+                    &inst.mentors,
+                    |_| true,
+                    |m| Hot {
+                        xyz: m.geo.xyz(),
+                        reach: m.reach,
+                        langs: lang_set(&m.langs, rank.unwrap_or(0)),
+                    },
+                    |m| MentUb::new(m, &mentor_shapes),
+                    None,
+                );
+                layer.groups = Groups::mentors(&layer.grid, &layer.ub, &layer.at);
+                layer
+            },
             offers_by_kind: {
                 let mut kinds = [offers_of(a), offers_of(b), offers_of(c), offers_of(d)];
                 let mut base = 0;
@@ -1571,6 +1729,12 @@ pub(crate) struct ProviderTop {
     /// Per slot: the best pairs so far, worst on top: (score,
     /// participant), larger score and then smaller participant better.
     held: Vec<Mutex<HeldPairs>>,
+    /// Per slot: its group among its layers' [`Groups`] (`u32::MAX`: none).
+    group_of: Vec<u32>,
+    /// Per group: the best bound of a pair a walk left unread with the
+    /// rest of its group, unoffered ([`ProviderTop::left_group`]); the
+    /// cut of each member covers it.
+    group_cut: Vec<AtomicI64>,
 }
 
 /// One provider's best pairs so far, worst on top (see [`ProviderTop`]).
@@ -1589,7 +1753,19 @@ impl ProviderTop {
             slot_of[q as usize] = slot as u32;
         }
         let k = u32::try_from(k).unwrap_or(u32::MAX);
+        let mut group_of = Vec::with_capacity(id_of.len());
+        let mut groups = 0;
+        for l in layers {
+            if l.groups.head.is_empty() {
+                group_of.resize(group_of.len() + l.recs.len(), u32::MAX);
+            } else {
+                group_of.extend(l.groups.of.iter().map(|&g| groups + g));
+                groups += l.groups.head.len() as u32;
+            }
+        }
         ProviderTop {
+            group_of,
+            group_cut: (0..groups).map(|_| AtomicI64::new(i64::MIN)).collect(),
             keep: id_of
                 .iter()
                 .map(|&q| caps[q as usize].saturating_add(k))
@@ -1634,12 +1810,31 @@ impl ProviderTop {
         }
     }
 
-    /// Per provider: its best pairs (participant, score), and its cut.
+    /// Pairs with members of the group of the provider at `slot`, each
+    /// scoring at most `bound`, were left unread and not offered.
+    fn left_group(&self, slot: u32, bound: i64) {
+        let cut = &self.group_cut[self.group_of[slot as usize] as usize];
+        if bound > cut.load(AtomicOrdering::Relaxed) {
+            cut.fetch_max(bound, AtomicOrdering::Relaxed);
+        }
+    }
+
+    /// Per provider: its best pairs (participant, score), and its cut
+    /// (its group's if higher).
     fn finish(self) -> (Vec<Vec<(u32, i64)>>, Vec<i64>) {
         let n = self.slot_of.len();
         let mut held = vec![Vec::new(); n];
         let mut cut = vec![i64::MIN; n];
-        for ((q, h), c) in self.id_of.iter().zip(self.held).zip(self.cut) {
+        let group_cut: Vec<i64> = self
+            .group_cut
+            .into_iter()
+            .map(AtomicI64::into_inner)
+            .collect();
+        let of_group = |slot: usize| match self.group_of[slot] {
+            u32::MAX => i64::MIN,
+            g => group_cut[g as usize],
+        };
+        for (slot, ((q, h), c)) in self.id_of.iter().zip(self.held).zip(self.cut).enumerate() {
             let h = h
                 .into_inner()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -1647,7 +1842,7 @@ impl ProviderTop {
                 .into_iter()
                 .map(|Reverse((s, Reverse(p)))| (p, s))
                 .collect();
-            cut[*q as usize] = c.into_inner();
+            cut[*q as usize] = c.into_inner().max(of_group(slot));
         }
         (held, cut)
     }
@@ -2032,6 +2227,158 @@ impl<'a> Found<'a> {
     }
 }
 
+/// What [`group_walk`] reads of a participant, once per pass.
+struct GroupKey<'k> {
+    key: &'k PartKey,
+    /// The participant's skill and sector buckets.
+    skills: Vec<usize>,
+    sectors: Vec<usize>,
+    /// The slot of its previous provider ([`ProviderTop`]).
+    prev: Option<u32>,
+    xyz: [f64; 3],
+    radius: f64,
+}
+
+impl<'k> GroupKey<'k> {
+    /// A lower bound on the distance in km to any member of the group
+    /// with head `h`.
+    fn lower_km(&self, h: &GroupHead) -> f64 {
+        let lower_chord = (chord(&self.xyz, &h.center) - h.radius - 1e-15).max(0.0);
+        distance_lower_bound(lower_chord * lower_chord / 4.0)
+    }
+
+    /// The continuity credit of the group at positions `at` of a layer
+    /// whose slots start at `base`: full if it holds the previous
+    /// provider.
+    fn continuity(&self, cfg: &Config, base: u32, at: &std::ops::Range<usize>) -> i64 {
+        match self.prev {
+            Some(slot)
+                if (base as usize + at.start..base as usize + at.end)
+                    .contains(&(slot as usize)) =>
+            {
+                i64::from(cfg.weights.continuity) * 1000
+            }
+            _ => 0,
+        }
+    }
+
+    fn new(pc: &PartC, key: &'k PartKey, prev: Option<u32>) -> Self {
+        let bits = |set: u64| (0..64).filter(|&b| set >> b & 1 == 1).collect();
+        GroupKey {
+            key,
+            skills: bits(key.skills),
+            sectors: bits(key.sectors),
+            prev,
+            xyz: pc.geo.xyz(),
+            radius: pc.max_travel_km,
+        }
+    }
+}
+
+/// The members of group `g` of the mentor `layer` a participant's walk
+/// (`gk`) reads ([`Groups`]). A group whose ball lies beyond the
+/// participant's radius, or beyond its members' largest, is left, as
+/// beyond reach. Once the `k` best so far are known (keeping the best `k`,
+/// not pricing), each member's bound is [`mentor_upper`]'s with the
+/// language, time, distance and continuity of the whole group, and the
+/// skills and sector of its own (the shared buckets counted for all
+/// members at once, up to 8): the members whose bound is below the
+/// `k`-th best are left unread, counted as seen, the best of their
+/// bounds going into `skipped` and into their group's cut
+/// ([`ProviderTop::left_group`]), which covers the pairs their providers
+/// were not offered.
+fn group_walk(
+    found: &mut Found<'_>,
+    cfg: &Config,
+    layer: &Layer<MentC, MentUb>,
+    gk: &GroupKey<'_>,
+    g: usize,
+) -> GroupWalk {
+    let groups = &layer.groups;
+    let at = groups.range(g);
+    let all = low_bits(at.len());
+    let h = &groups.head[g];
+    let lower_km = gk.lower_km(h);
+    if lower_km > gk.radius || lower_km > h.travel {
+        return GroupWalk {
+            visit: 0,
+            rest_seen: false,
+        };
+    }
+    let (Some(t), Some(prov), None) = (found.best.threshold(), found.prov, &found.price) else {
+        return GroupWalk {
+            visit: all,
+            rest_seen: false,
+        };
+    };
+    let (w, key) = (&cfg.weights, gk.key);
+    let mut r = key.top_rank.min(h.top_rank);
+    while r > 0 && key.lang_at[usize::from(r)] & h.langs == 0 {
+        r -= 1;
+    }
+    let mut time = 0;
+    let mut shapes = h.shapes;
+    while shapes != 0 {
+        time = time.max(key.time[shapes.trailing_zeros() as usize]);
+        shapes &= shapes - 1;
+    }
+    if h.loose {
+        let c = key
+            .minutes
+            .min(h.minutes)
+            .min(BLOCK_MINUTES * (key.blocks & h.blocks).count_ones());
+        time = time.max(time_permille(c, i64::from(w.time_saturation_minutes)));
+    }
+    let rest = i64::from(w.language) * rank_permille(r)
+        + i64::from(w.time) * time
+        + key.waiting
+        + distance_credit(cfg, lower_km, gk.radius.min(h.travel))
+        + gk.continuity(cfg, layer.base, &at);
+    let most = gk.skills.len();
+    let skills = |c: usize| {
+        let hits = c * key.skill_mult as usize;
+        i64::from(w.skills) * key.skill_credit[hits.min(key.skill_credit.len() - 1)]
+    };
+    let sector = i64::from(w.sector) * 1000;
+    // The fewest shared skill buckets a member needs, without and with a
+    // shared sector bucket.
+    let need = |extra: i64| (0..=most).find(|&c| skills(c) + extra + rest >= t.0);
+    let (need0, need1) = (need(0), need(sector));
+    // at_least[j]: the members sharing at least j of the buckets.
+    let top = most.min(COUNTED);
+    let mut at_least = [0u32; COUNTED + 1];
+    at_least[0] = all;
+    for &b in &gk.skills {
+        let m = groups.skills[g][b];
+        for j in (1..=top).rev() {
+            at_least[j] |= at_least[j - 1] & m;
+        }
+    }
+    let with = |need: Option<usize>| need.map_or(0, |c| at_least[c.min(top)]);
+    let sec = gk.sectors.iter().fold(0, |m, &b| m | groups.sectors[g][b]);
+    let visit = with(need0) | (sec & with(need1));
+    let left = all & !visit;
+    if left != 0 {
+        // Below the need (or any count, without one), hence below `t`.
+        let below = |need: Option<usize>, extra: i64| {
+            skills(need.map_or(most, |c| c.saturating_sub(1))) + extra + rest
+        };
+        for (members, bound) in [
+            (left & !sec, below(need0, 0)),
+            (left & sec, below(need1, sector)),
+        ] {
+            if members != 0 {
+                found.skipped = found.skipped.max(bound);
+                prov.left_group(layer.base + at.start as u32, bound);
+            }
+        }
+    }
+    GroupWalk {
+        visit,
+        rest_seen: true,
+    }
+}
+
 /// One participant's mentors: the feasible pairs (with `top`, at least the
 /// best `top`, but pairs that cannot be among them may be left out, and
 /// bounded in `skipped`), in no particular order, and per rule the mentors
@@ -2076,6 +2423,12 @@ fn mentor_candidates<'a>(
         // buckets scores nothing on both: at most the participant's best
         // language and time, and the full distance credit.
         let unrelated = unrelated_bound(&key, cfg);
+        let gk = GroupKey::new(
+            pc,
+            &key,
+            prev.and_then(|m| found.prov.map(|t| t.slot_of[m as usize])),
+        );
+        let group = |found: &mut Found<'_>, g: usize| group_walk(found, cfg, layer, &gk, g);
         let (seen, no_language, _) = scan(
             layer,
             &ranges,
@@ -2083,7 +2436,8 @@ fn mentor_candidates<'a>(
             |m| m.max_travel_km,
             cells.map(|f| f.layer(0)),
             (|set| buckets.is_some_and(|b| b & set == 0), None),
-            |q, pos, qcs| {
+            (&mut found, Some(&group as &GroupTest<'_, Found<'_>>)),
+            |found, q, pos, qcs| {
                 let u = &layer.ub[pos];
                 let quick = if key.skills & u.skills == 0 && key.sectors & u.sectors == 0 {
                     let bound = unrelated + continuity(cfg, prev, q.0);
@@ -2189,7 +2543,8 @@ fn offer_candidates<'a>(
                 |_| f64::INFINITY,
                 cells.map(|f| f.layer(k)),
                 (|set| check && set & !spoken != 0, runs),
-                |q, pos, qcs| {
+                (&mut found, None),
+                |found, q, pos, qcs| {
                     found.visit(
                         cfg,
                         pc,
@@ -2264,14 +2619,16 @@ fn pass_ranges(
 /// that level: they are surely infeasible, but those beyond the radius
 /// would have counted as too far, so the caller must treat the counts as
 /// unchecked.
-fn scan<T: HasGeo, U>(
+#[allow(clippy::too_many_arguments)]
+fn scan<T: HasGeo, U, S>(
     layer: &Layer<T, U>,
     ranges: &[(u32, u32)],
     pc: &PartC,
     limit: impl Fn(&T) -> f64,
     duals: Option<(&LayerDuals, i64, i64)>,
     (rejected, fails): (impl Fn(u64) -> bool, Option<&RunTest<'_, U>>),
-    mut visit: impl FnMut((u32, i64), usize, f64),
+    (state, group): (&mut S, Option<&GroupTest<'_, S>>),
+    mut visit: impl FnMut(&mut S, (u32, i64), usize, f64),
 ) -> (u32, u32, [u32; RUN_LEVELS]) {
     let ids = layer.grid.ids();
     let (mut visited, mut bucketed) = (0, 0);
@@ -2293,7 +2650,39 @@ fn scan<T: HasGeo, U>(
                 if rejected(h.langs) {
                     bucketed += 1;
                 } else {
-                    visit((ids[pos], $v), pos, qcs);
+                    visit(state, (ids[pos], $v), pos, qcs);
+                }
+            }
+        }};
+    }
+    let group = group.filter(|_| !layer.groups.head.is_empty());
+    // Positions `a..b` (whole groups): with `group`, group by group.
+    macro_rules! walk {
+        ($a:expr, $b:expr) => {{
+            let (a, b): (usize, usize) = ($a, $b);
+            match group {
+                Some(group) => {
+                    let groups = &layer.groups;
+                    let mut g = groups.of[a] as usize;
+                    while g + 1 < groups.start.len() && (groups.start[g] as usize) < b {
+                        let at = groups.range(g);
+                        let walk = group(state, g);
+                        if walk.rest_seen {
+                            visited += at.len() as u32 - walk.visit.count_ones();
+                        }
+                        let mut bits = walk.visit;
+                        while bits != 0 {
+                            let pos = at.start + bits.trailing_zeros() as usize;
+                            bits &= bits - 1;
+                            one!(pos, 0, &layer.at[pos]);
+                        }
+                        g += 1;
+                    }
+                }
+                None => {
+                    for pos in a..b {
+                        one!(pos, 0, &layer.at[pos]);
+                    }
                 }
             }
         }};
@@ -2311,18 +2700,17 @@ fn scan<T: HasGeo, U>(
                         pos = end;
                         continue;
                     }
-                    for at in pos..ends[RUN_LEVELS - 1] as usize {
-                        one!(at, 0, &layer.at[at]);
-                    }
-                    pos = ends[RUN_LEVELS - 1] as usize;
+                    // Groups never leave a run of the last level.
+                    let end = ends[RUN_LEVELS - 1] as usize;
+                    walk!(pos, end);
+                    pos = end;
                 }
             }
         }
         (None, _) => {
+            // Ranges are whole cells, and groups never leave theirs.
             for &(a, b) in ranges {
-                for pos in a as usize..b as usize {
-                    one!(pos, 0, &layer.at[pos]);
-                }
+                walk!(a as usize, b as usize);
             }
         }
         (Some((d, bound, base)), _) => {
@@ -3161,14 +3549,19 @@ mod tests {
         }
         assert!(far > 0, "the instance exercises the distance rule");
 
-        // With top-k, the kept pairs are the best k (score, then provider),
-        // and the cut lies between the best pruned score and the k-th kept
-        // one, though some pruned pairs were only bounded, never scored.
-        // Each provider's best `capacity + k` pairs (score, then
-        // participant) are kept too, and its cut is the next one's score.
+        // With top-k, the kept pairs are the best k (score, then provider)
+        // and some of the pairs their providers keep, and the cut lies
+        // between the best pruned score and the k-th kept one, though some
+        // pruned pairs were only bounded, never scored. Each provider's
+        // cut is at least the score of each of its feasible pairs left
+        // out of the lists: its best `capacity + k` pairs are kept, but
+        // for those a walk left unread with the rest of their group (see
+        // `group_walk`), whose bound the cut then covers; without that,
+        // the cut is the next pair's score.
         let k = 3;
         let pruned = Candidates::compute(&inst, &cfg.clone().top_k(k as u32)).expect("computed");
         let (mut bounded_only, mut no_pair, mut by_provider) = (0, 0, 0);
+        let (mut exact_cuts, mut raised_cuts) = (0, 0);
         for mentors in [true, false] {
             let lists: Vec<(Vec<(u32, i64)>, RuleCounts)> = (0..inst.participants.len() as u32)
                 .map(|p| {
@@ -3177,6 +3570,11 @@ mod tests {
                     (list, counts)
                 })
                 .collect();
+            let provider_cut = if mentors {
+                &pruned.provider_cut.0
+            } else {
+                &pruned.provider_cut.1
+            };
             let caps: Vec<u32> = if mentors {
                 inst.mentors.iter().map(|m| m.capacity).collect()
             } else {
@@ -3188,18 +3586,17 @@ mod tests {
                     of_provider[q as usize].push((s, p as u32));
                 }
             }
-            let mut provider_best = std::collections::HashSet::new();
             for (q, pairs) in of_provider.iter_mut().enumerate() {
                 pairs.sort_by_key(|&(s, p)| (std::cmp::Reverse(s), p));
-                let keep = caps[q] as usize + k;
-                provider_best.extend(pairs.iter().take(keep).map(|&(_, p)| (p, q as u32)));
-                let cut = pairs.get(keep).map_or(i64::MIN, |x| x.0);
-                let got = if mentors {
-                    pruned.provider_cut.0[q]
+                let cut = pairs.get(caps[q] as usize + k).map_or(i64::MIN, |x| x.0);
+                if mentors {
+                    assert!(provider_cut[q] >= cut, "provider {q}, mentors");
                 } else {
-                    pruned.provider_cut.1[q]
-                };
-                assert_eq!(got, cut, "provider {q}, mentors {mentors}");
+                    // Offers are never left by groups.
+                    assert_eq!(provider_cut[q], cut, "provider {q}, offers");
+                }
+                exact_cuts += usize::from(provider_cut[q] == cut);
+                raised_cuts += usize::from(provider_cut[q] > cut);
             }
             for (p, (list, counts)) in lists.iter().enumerate() {
                 let p = p as u32;
@@ -3215,16 +3612,21 @@ mod tests {
                     assert_eq!(rejected, counts, "participant {p}, mentors {mentors}");
                     no_pair += 1;
                 }
-                let mut best: Vec<(u32, i64)> = list
-                    .iter()
-                    .enumerate()
-                    .filter(|&(r, &(q, _))| r < k || provider_best.contains(&(p, q)))
-                    .map(|(_, &x)| x)
-                    .collect();
-                by_provider += best.len().saturating_sub(k);
-                best.sort_unstable();
                 let kept: Vec<(u32, i64)> = kept.iter().map(|c| (c.q, c.score)).collect();
-                assert_eq!(kept, best, "participant {p}, mentors {mentors}");
+                assert!(
+                    kept.iter().all(|x| list.contains(x)),
+                    "participant {p}, mentors {mentors}"
+                );
+                // The best `k` are kept; any other pair is kept for its
+                // provider or scores at most the provider's cut.
+                for (r, &(q, score)) in list.iter().enumerate() {
+                    let is_kept = kept.binary_search(&(q, score)).is_ok();
+                    assert!(
+                        is_kept || (r >= k && score <= provider_cut[q as usize]),
+                        "participant {p}, provider {q}, mentors {mentors}"
+                    );
+                    by_provider += usize::from(is_kept && r >= k);
+                }
                 // A pair left out on its bound before its rules were
                 // checked may be infeasible: with exactly `k` feasible
                 // pairs, the cut need not be `i64::MIN`.
@@ -3246,6 +3648,10 @@ mod tests {
         assert!(bounded_only > 0, "some pruned pairs were only bounded");
         assert!(no_pair > 0, "some participants have no feasible pair");
         assert!(by_provider > 0, "some pairs are kept for their provider");
+        assert!(
+            exact_cuts > 0 && raised_cuts > 0,
+            "{exact_cuts} exact, {raised_cuts} raised"
+        );
     }
 
     #[test]
