@@ -372,6 +372,18 @@ fn chord(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
+/// The indices of the bits set in `set`, lowest first.
+fn set_bits(set: u64) -> impl Iterator<Item = usize> {
+    let mut rest = set;
+    std::iter::from_fn(move || {
+        (rest != 0).then(|| {
+            let b = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            b
+        })
+    })
+}
+
 /// Bits `0..n` set.
 fn low_bits(n: usize) -> u32 {
     if n >= 32 { u32::MAX } else { (1u32 << n) - 1 }
@@ -759,10 +771,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
     let (common, time) = if let Some(&c) = key.common.get(usize::from(u.shape)) {
         (c, key.time[usize::from(u.shape)])
     } else {
-        let c = key
-            .minutes
-            .min(u.minutes)
-            .min(BLOCK_MINUTES * (key.blocks & u.blocks).count_ones());
+        let c = common_from_blocks(key, u.blocks, u.minutes);
         (c, time_permille(c, i64::from(sat)))
     };
     if rules.min_common_minutes > 0 && common < rules.min_common_minutes {
@@ -775,11 +784,7 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
     } else {
         0
     };
-    let mut r = key.top_rank.min(u.top_rank);
-    while r > 0 && key.lang_at[usize::from(r)] & u.langs == 0 {
-        r -= 1;
-    }
-    let language = rank_permille(r);
+    let language = rank_permille(shared_rank(key, u.top_rank, u.langs));
     let limit = pc.max_travel_km.min(u.max_travel_km);
     Ok((
         i64::from(w.skills) * skills
@@ -789,6 +794,26 @@ fn mentor_upper(pc: &PartC, key: &PartKey, u: &MentUb, cfg: &Config) -> Upper {
             + key.waiting,
         limit,
     ))
+}
+
+/// The best CEFR rank a participant (`key`) may share with a mentor
+/// whose best rank is `top_rank` and whose languages are in the buckets
+/// `langs` (or with any of mentors whose union these are).
+fn shared_rank(key: &PartKey, top_rank: u8, langs: u64) -> u8 {
+    let mut r = key.top_rank.min(top_rank);
+    while r > 0 && key.lang_at[usize::from(r)] & langs == 0 {
+        r -= 1;
+    }
+    r
+}
+
+/// A bound on the minutes a participant (`key`) has in common with a
+/// mask of six-hour `blocks` and `minutes` (or with any of masks whose
+/// union and most these are).
+fn common_from_blocks(key: &PartKey, blocks: u32, minutes: u32) -> u32 {
+    key.minutes
+        .min(minutes)
+        .min(BLOCK_MINUTES * (key.blocks & blocks).count_ones())
 }
 
 /// A bound on the score, without continuity, of a participant (`key`)
@@ -2230,9 +2255,6 @@ impl<'a> Found<'a> {
 /// What [`group_walk`] reads of a participant, once per pass.
 struct GroupKey<'k> {
     key: &'k PartKey,
-    /// The participant's skill and sector buckets.
-    skills: Vec<usize>,
-    sectors: Vec<usize>,
     /// The slot of its previous provider ([`ProviderTop`]).
     prev: Option<u32>,
     xyz: [f64; 3],
@@ -2263,11 +2285,8 @@ impl<'k> GroupKey<'k> {
     }
 
     fn new(pc: &PartC, key: &'k PartKey, prev: Option<u32>) -> Self {
-        let bits = |set: u64| (0..64).filter(|&b| set >> b & 1 == 1).collect();
         GroupKey {
             key,
-            skills: bits(key.skills),
-            sectors: bits(key.sectors),
             prev,
             xyz: pc.geo.xyz(),
             radius: pc.max_travel_km,
@@ -2312,21 +2331,10 @@ fn group_walk(
         };
     };
     let (w, key) = (&cfg.weights, gk.key);
-    let mut r = key.top_rank.min(h.top_rank);
-    while r > 0 && key.lang_at[usize::from(r)] & h.langs == 0 {
-        r -= 1;
-    }
-    let mut time = 0;
-    let mut shapes = h.shapes;
-    while shapes != 0 {
-        time = time.max(key.time[shapes.trailing_zeros() as usize]);
-        shapes &= shapes - 1;
-    }
+    let r = shared_rank(key, h.top_rank, h.langs);
+    let mut time = set_bits(h.shapes).map(|s| key.time[s]).max().unwrap_or(0);
     if h.loose {
-        let c = key
-            .minutes
-            .min(h.minutes)
-            .min(BLOCK_MINUTES * (key.blocks & h.blocks).count_ones());
+        let c = common_from_blocks(key, h.blocks, h.minutes);
         time = time.max(time_permille(c, i64::from(w.time_saturation_minutes)));
     }
     let rest = i64::from(w.language) * rank_permille(r)
@@ -2334,7 +2342,7 @@ fn group_walk(
         + key.waiting
         + distance_credit(cfg, lower_km, gk.radius.min(h.travel))
         + gk.continuity(cfg, layer.base, &at);
-    let most = gk.skills.len();
+    let most = key.skills.count_ones() as usize;
     let skills = |c: usize| {
         let hits = c * key.skill_mult as usize;
         i64::from(w.skills) * key.skill_credit[hits.min(key.skill_credit.len() - 1)]
@@ -2348,14 +2356,14 @@ fn group_walk(
     let top = most.min(COUNTED);
     let mut at_least = [0u32; COUNTED + 1];
     at_least[0] = all;
-    for &b in &gk.skills {
+    for b in set_bits(key.skills) {
         let m = groups.skills[g][b];
         for j in (1..=top).rev() {
             at_least[j] |= at_least[j - 1] & m;
         }
     }
     let with = |need: Option<usize>| need.map_or(0, |c| at_least[c.min(top)]);
-    let sec = gk.sectors.iter().fold(0, |m, &b| m | groups.sectors[g][b]);
+    let sec = set_bits(key.sectors).fold(0, |m, b| m | groups.sectors[g][b]);
     let visit = with(need0) | (sec & with(need1));
     let left = all & !visit;
     if left != 0 {
@@ -2363,15 +2371,15 @@ fn group_walk(
         let below = |need: Option<usize>, extra: i64| {
             skills(need.map_or(most, |c| c.saturating_sub(1))) + extra + rest
         };
-        for (members, bound) in [
-            (left & !sec, below(need0, 0)),
-            (left & sec, below(need1, sector)),
-        ] {
-            if members != 0 {
-                found.skipped = found.skipped.max(bound);
-                prov.left_group(layer.base + at.start as u32, bound);
-            }
+        let mut bound = i64::MIN;
+        if left & !sec != 0 {
+            bound = below(need0, 0);
         }
+        if left & sec != 0 {
+            bound = bound.max(below(need1, sector));
+        }
+        found.skipped = found.skipped.max(bound);
+        prov.left_group(layer.base + at.start as u32, bound);
     }
     GroupWalk {
         visit,
@@ -2656,37 +2664,6 @@ fn scan<T: HasGeo, U, S>(
         }};
     }
     let group = group.filter(|_| !layer.groups.head.is_empty());
-    // Positions `a..b` (whole groups): with `group`, group by group.
-    macro_rules! walk {
-        ($a:expr, $b:expr) => {{
-            let (a, b): (usize, usize) = ($a, $b);
-            match group {
-                Some(group) => {
-                    let groups = &layer.groups;
-                    let mut g = groups.of[a] as usize;
-                    while g + 1 < groups.start.len() && (groups.start[g] as usize) < b {
-                        let at = groups.range(g);
-                        let walk = group(state, g);
-                        if walk.rest_seen {
-                            visited += at.len() as u32 - walk.visit.count_ones();
-                        }
-                        let mut bits = walk.visit;
-                        while bits != 0 {
-                            let pos = at.start + bits.trailing_zeros() as usize;
-                            bits &= bits - 1;
-                            one!(pos, 0, &layer.at[pos]);
-                        }
-                        g += 1;
-                    }
-                }
-                None => {
-                    for pos in a..b {
-                        one!(pos, 0, &layer.at[pos]);
-                    }
-                }
-            }
-        }};
-    }
     match (duals, fails) {
         (None, Some(fails)) if !layer.runs.is_empty() => {
             for &(a, b) in ranges {
@@ -2700,17 +2677,38 @@ fn scan<T: HasGeo, U, S>(
                         pos = end;
                         continue;
                     }
-                    // Groups never leave a run of the last level.
-                    let end = ends[RUN_LEVELS - 1] as usize;
-                    walk!(pos, end);
-                    pos = end;
+                    for at in pos..ends[RUN_LEVELS - 1] as usize {
+                        one!(at, 0, &layer.at[at]);
+                    }
+                    pos = ends[RUN_LEVELS - 1] as usize;
                 }
             }
         }
         (None, _) => {
-            // Ranges are whole cells, and groups never leave theirs.
             for &(a, b) in ranges {
-                walk!(a as usize, b as usize);
+                let (a, b) = (a as usize, b as usize);
+                let Some(group) = group else {
+                    for pos in a..b {
+                        one!(pos, 0, &layer.at[pos]);
+                    }
+                    continue;
+                };
+                // Ranges are whole cells (or a row's cells merged), and
+                // groups never leave theirs.
+                let groups = &layer.groups;
+                for g in groups.of[a] as usize..=groups.of[b - 1] as usize {
+                    let at = groups.range(g);
+                    let walk = group(state, g);
+                    if walk.rest_seen {
+                        visited += at.len() as u32 - walk.visit.count_ones();
+                    }
+                    let mut bits = walk.visit;
+                    while bits != 0 {
+                        let pos = at.start + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        one!(pos, 0, &layer.at[pos]);
+                    }
+                }
             }
         }
         (Some((d, bound, base)), _) => {
