@@ -396,7 +396,7 @@ fn run(args: &Args) -> Result<(), mentormatch::Error> {
     );
     println!("  (CPU: all threads; peak memory: VmHWM after the stage, last run)");
     println!(
-        "  (solve+price: both sides solved, with every pricing round of --top-k; report: explanations, alternatives, fairness)"
+        "  (solve+price: both sides solved, with every pricing round of --top-k, and the part of the report of a side solved first; report: the rest of the explanations, alternatives, fairness)"
     );
     for (i, name) in ["mentors", "offers"].iter().enumerate() {
         let solve = median(runs.iter().map(|r| r.sides[i].0).collect());

@@ -28,7 +28,9 @@ pub enum Stage {
     /// One pricing pass over the offer side's pruned pairs, as
     /// [`Stage::PriceMentors`].
     PriceOffers,
-    /// Building the report.
+    /// Building the report, once both sides are solved. (A side solved
+    /// while the other still solves may have its part of the report built
+    /// then, inside the other side's solve stage.)
     Report,
 }
 

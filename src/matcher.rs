@@ -3,7 +3,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -112,7 +112,7 @@ impl Matcher {
     /// Report progress by stage to `observer`.
     ///
     /// ```
-    /// use std::sync::Arc;
+    /// use std::sync::{Arc, OnceLock};
     /// use mentormatch::{Config, Matcher, Observer, Stage};
     /// struct Quiet;
     /// impl Observer for Quiet {
@@ -298,6 +298,23 @@ impl Matcher {
             rank[p as usize] = i as u32;
         }
         // The two sides are independent problems: solve them side by side.
+        // Once the offers are solved, their part of the report is built
+        // beside the mentor side's next solve, which keeps one core busy
+        // (`beside`); at a million participants the offers are solved long
+        // before the mentors. The report is the same wherever it is built.
+        let offers_done: OnceLock<(SideResult, Pricing, Option<Csr>)> = OnceLock::new();
+        let offer_part: OnceLock<SidePart<OfferMatch>> = OnceLock::new();
+        let build_offer_part = |(res, _, lists): &(SideResult, Pricing, Option<Csr>)| {
+            let (list, start) = lists
+                .as_ref()
+                .map_or((&cands.offer[..], &cands.offer_start[..]), |(l, s)| (l, s));
+            self.offer_part(inst, cands, (list, start), res, &offer_caps)
+        };
+        let beside = || {
+            if let Some(done) = offers_done.get() {
+                offer_part.get_or_init(|| build_offer_part(done));
+            }
+        };
         let (m_side, o_side) = rayon::join(
             || {
                 ctl.progress(Stage::SolveMentors, 0, 1);
@@ -309,7 +326,7 @@ impl Matcher {
                     &mentor_caps,
                     &inst.pinned_mentor,
                     pinned_min_m,
-                    (&rank, stop),
+                    (&rank, stop, &beside),
                     (ctl, Stage::PriceMentors),
                 )
                 .map_err(in_stage(Stage::SolveMentors));
@@ -326,27 +343,37 @@ impl Matcher {
                     &offer_caps,
                     &inst.pinned_offer,
                     pinned_min_o,
-                    (&rank, stop),
+                    (&rank, stop, &|| {}),
                     (ctl, Stage::PriceOffers),
                 )
                 .map_err(in_stage(Stage::SolveOffers));
                 ctl.progress(Stage::SolveOffers, 1, 1);
-                r
+                let done = r?;
+                let _ = offers_done.set(done);
+                Ok(())
             },
         );
-        let ((m_side, m_pricing, m_lists), (o_side, o_pricing, o_lists)) = (m_side?, o_side?);
+        let ((m_side, m_pricing, m_lists), ()) = (m_side?, o_side?);
         ctl.check(Stage::Report)?;
         ctl.progress(Stage::Report, 0, 1);
-        // Pairs that entered by pricing join the candidates the report explains.
-        let priced;
-        let cands = if m_lists.is_some() || o_lists.is_some() {
-            priced = cands.with_lists(m_lists, o_lists);
-            &priced
-        } else {
-            cands
-        };
-        let mut report =
-            self.build_report(inst, cands, &m_side, &o_side, &mentor_caps, &offer_caps);
+        let (m_list, m_start) = m_lists
+            .as_ref()
+            .map_or((&cands.mentor[..], &cands.mentor_start[..]), |(l, s)| {
+                (l, s)
+            });
+        let o_done = offers_done
+            .get()
+            .expect("the offer side is solved when it returns Ok");
+        let (m_part, _) = rayon::join(
+            || self.mentor_part(inst, cands, (m_list, m_start), &m_side, &mentor_caps),
+            || offer_part.get_or_init(|| build_offer_part(o_done)),
+        );
+        let (o_part, o_done) = (
+            offer_part.into_inner().expect("built above"),
+            offers_done.into_inner().expect("set above"),
+        );
+        let (o_side, o_pricing) = (&o_done.0, o_done.1);
+        let mut report = self.assemble(inst, cands, (&m_side, m_part), (o_side, o_part));
         report.summary.pruned_pairs = m_pricing.pruned + o_pricing.pruned;
         report.summary.priced_in = m_pricing.entered + o_pricing.entered;
         report.summary.pricing_rounds = m_pricing.rounds.max(o_pricing.rounds);
@@ -355,250 +382,279 @@ impl Matcher {
         Ok(report)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn build_report(
+    /// The mentor side's part of the report.
+    fn mentor_part(
         &self,
         inst: &Instance,
         cands: &Candidates,
-        m_side: &SideResult,
-        o_side: &SideResult,
-        mentor_caps: &[u32],
-        offer_caps: &[u32],
-    ) -> Report {
+        lists: (&[Cand], &[usize]),
+        res: &SideResult,
+        caps: &[u32],
+    ) -> SidePart<MentorMatch> {
         let cfg = &self.config;
-        let n = inst.participants.len() as u32;
-        let mut summary = Summary {
-            participants: n,
+        let input = SideIn {
+            side: Side::Mentor,
+            lists,
+            rejected: &cands.mentor_rejected,
+            res,
+            caps,
+        };
+        let seeks = |p: u32| inst.participants[p as usize].seeks_mentor || res.pinned[p as usize];
+        let name = |q: u32| inst.mentor(q).id.to_string();
+        let matched = |p: u32, m: u32, pinned: bool| {
+            let (mut breakdown, violations) = match score::evaluate_mentor(inst, cfg, p, m, false) {
+                Ok(b) => (b, Vec::new()),
+                Err(mask) => (
+                    score::mentor_breakdown_any(inst, cfg, p, m),
+                    score::rules_of(mask),
+                ),
+            };
+            breakdown.continuity = score::continuity(cfg, cands.prev_mentor[p as usize], m);
+            MentorMatch {
+                participant: inst.participant(p).id.clone(),
+                mentor: inst.mentor(m).id.clone(),
+                score: breakdown.total(),
+                breakdown,
+                pinned,
+                violations,
+            }
+        };
+        let facts = |m: &MentorMatch| (m.score, m.pinned, !m.violations.is_empty());
+        side_part(inst, cfg, &input, seeks, &name, matched, facts)
+    }
+
+    /// The offer side's part of the report.
+    fn offer_part(
+        &self,
+        inst: &Instance,
+        cands: &Candidates,
+        lists: (&[Cand], &[usize]),
+        res: &SideResult,
+        caps: &[u32],
+    ) -> SidePart<OfferMatch> {
+        let cfg = &self.config;
+        let input = SideIn {
+            side: Side::Offer,
+            lists,
+            rejected: &cands.offer_rejected,
+            res,
+            caps,
+        };
+        let seeks = |p: u32| inst.participants[p as usize].goals != 0 || res.pinned[p as usize];
+        let name = |q: u32| inst.offer(q).1.id.to_string();
+        let matched = |p: u32, o: u32, pinned: bool| {
+            let (mut breakdown, violations) = match score::evaluate_offer(inst, cfg, p, o, false) {
+                Ok(b) => (b, Vec::new()),
+                Err(mask) => (
+                    score::offer_breakdown_any(inst, cfg, p, o),
+                    score::rules_of(mask),
+                ),
+            };
+            breakdown.continuity = score::continuity(cfg, cands.prev_offer[p as usize], o);
+            let (company, offer) = inst.offer(o);
+            OfferMatch {
+                participant: inst.participant(p).id.clone(),
+                offer: offer.id.clone(),
+                company: company.id.clone(),
+                score: breakdown.total(),
+                breakdown,
+                pinned,
+                violations,
+            }
+        };
+        let facts = |m: &OfferMatch| (m.score, m.pinned, !m.violations.is_empty());
+        side_part(inst, cfg, &input, seeks, &name, matched, facts)
+    }
+
+    /// The report from both sides' parts: entries by participant, the
+    /// mentor side's first.
+    fn assemble(
+        &self,
+        inst: &Instance,
+        cands: &Candidates,
+        (m_side, m): (&SideResult, SidePart<MentorMatch>),
+        (o_side, o): (&SideResult, SidePart<OfferMatch>),
+    ) -> Report {
+        let summary = Summary {
+            participants: inst.participants.len() as u32,
             mentors: inst.mentors.len() as u32,
             offers: inst.offers.len() as u32,
-            mentor_candidates: cands.mentor.len() as u64,
-            offer_candidates: cands.offer.len() as u64,
+            mentor_candidates: m.pairs,
+            offer_candidates: o.pairs,
+            seeking_mentor: m.fairness.seeking,
+            matched_mentor: m.matches.len() as u32,
+            seeking_offer: o.fairness.seeking,
+            matched_offer: o.matches.len() as u32,
+            mentor_total_score: m.total,
+            offer_total_score: o.total,
+            pinned: m.pinned + o.pinned,
+            pinned_with_violations: m.pinned_with_violations + o.pinned_with_violations,
             ..Summary::default()
         };
-        let m_holders = holders(
-            &m_side.assigned,
-            mentor_caps.len(),
-            |p, q| score_of(cands.mentors_of(p), q),
-            inst,
-        );
-        let o_holders = holders(
-            &o_side.assigned,
-            offer_caps.len(),
-            |p, q| score_of(cands.offers_of(p), q),
-            inst,
-        );
-        let mentor_name = |q: u32| inst.mentor(q).id.to_string();
-        let offer_name = |q: u32| inst.offer(q).1.id.to_string();
-
-        // Every participant's entries are independent: build them in
-        // parallel, then concatenate in participant order.
-        let entry = |p: u32| {
-            let mut e = Entry::default();
-            let part = inst.participant(p);
-            let pc = &inst.participants[p as usize];
-            // --- mentor side
-            e.seeks_mentor = pc.seeks_mentor || m_side.pinned[p as usize];
-            if let Some(m) = m_side.assigned[p as usize] {
-                let pinned = m_side.pinned[p as usize];
-                let (mut breakdown, violations) =
-                    match score::evaluate_mentor(inst, cfg, p, m, false) {
-                        Ok(b) => (b, Vec::new()),
-                        Err(mask) => (
-                            score::mentor_breakdown_any(inst, cfg, p, m),
-                            score::rules_of(mask),
-                        ),
-                    };
-                breakdown.continuity = score::continuity(cfg, cands.prev_mentor[p as usize], m);
-                e.mentor = Some(MentorMatch {
-                    participant: part.id.clone(),
-                    mentor: inst.mentor(m).id.clone(),
-                    score: breakdown.total(),
-                    breakdown,
-                    pinned,
-                    violations,
-                });
-            } else if e.seeks_mentor {
-                let reason = unmatched_reason(
-                    cands.mentors_of(p),
-                    &cands.mentor_rejected[p as usize],
-                    &m_holders,
-                    mentor_caps,
-                    &mentor_name,
-                );
-                e.unmatched.push(Unmatched {
-                    participant: part.id.clone(),
-                    side: Side::Mentor,
-                    reason,
-                });
-            }
-            // --- offer side
-            e.seeks_offer = pc.goals != 0 || o_side.pinned[p as usize];
-            if let Some(o) = o_side.assigned[p as usize] {
-                let pinned = o_side.pinned[p as usize];
-                let (mut breakdown, violations) =
-                    match score::evaluate_offer(inst, cfg, p, o, false) {
-                        Ok(b) => (b, Vec::new()),
-                        Err(mask) => (
-                            score::offer_breakdown_any(inst, cfg, p, o),
-                            score::rules_of(mask),
-                        ),
-                    };
-                breakdown.continuity = score::continuity(cfg, cands.prev_offer[p as usize], o);
-                let (company, offer) = inst.offer(o);
-                e.offer = Some(OfferMatch {
-                    participant: part.id.clone(),
-                    offer: offer.id.clone(),
-                    company: company.id.clone(),
-                    score: breakdown.total(),
-                    breakdown,
-                    pinned,
-                    violations,
-                });
-            } else if e.seeks_offer {
-                let reason = unmatched_reason(
-                    cands.offers_of(p),
-                    &cands.offer_rejected[p as usize],
-                    &o_holders,
-                    offer_caps,
-                    &offer_name,
-                );
-                e.unmatched.push(Unmatched {
-                    participant: part.id.clone(),
-                    side: Side::Offer,
-                    reason,
-                });
-            }
-            if cfg.alternatives > 0 {
-                for (side, list, res, hold, name) in [
-                    (
-                        Side::Mentor,
-                        cands.mentors_of(p),
-                        m_side,
-                        &m_holders,
-                        &mentor_name as &(dyn Fn(u32) -> String + Sync),
-                    ),
-                    (
-                        Side::Offer,
-                        cands.offers_of(p),
-                        o_side,
-                        &o_holders,
-                        &offer_name,
-                    ),
-                ] {
-                    if list.is_empty() {
-                        continue;
-                    }
-                    let ranked = top_ranked(list, cfg.alternatives as usize)
-                        .into_iter()
-                        .map(|c| {
-                            let chosen = res.assigned[p as usize] == Some(c.q);
-                            Alternative {
-                                provider: name(c.q),
-                                score: c.score,
-                                chosen,
-                                taken_by: if chosen {
-                                    Arc::default()
-                                } else {
-                                    hold[c.q as usize].clone()
-                                },
-                            }
-                        })
-                        .collect();
-                    e.alternatives.push(Alternatives {
-                        participant: part.id.clone(),
-                        side,
-                        ranked,
-                    });
-                }
-            }
-            e
-        };
-        let entries: Vec<Entry> = (0..n).into_par_iter().map(entry).collect();
-        let mut mentor_matches = Vec::new();
-        let mut offer_matches = Vec::new();
-        let mut unmatched = Vec::new();
-        let mut alternatives = Vec::new();
-        for e in entries {
-            summary.seeking_mentor += u32::from(e.seeks_mentor);
-            summary.seeking_offer += u32::from(e.seeks_offer);
-            if let Some(m) = e.mentor {
-                summary.matched_mentor += 1;
-                summary.mentor_total_score += m.score;
-                if m.pinned {
-                    summary.pinned += 1;
-                    summary.pinned_with_violations += u32::from(!m.violations.is_empty());
-                }
-                mentor_matches.push(m);
-            }
-            if let Some(o) = e.offer {
-                summary.matched_offer += 1;
-                summary.offer_total_score += o.score;
-                if o.pinned {
-                    summary.pinned += 1;
-                    summary.pinned_with_violations += u32::from(!o.violations.is_empty());
-                }
-                offer_matches.push(o);
-            }
-            unmatched.extend(e.unmatched);
-            alternatives.extend(e.alternatives);
-        }
-
-        let mentor_scores: Vec<i64> = mentor_matches.iter().map(|m| m.score).collect();
-        let offer_scores: Vec<i64> = offer_matches.iter().map(|m| m.score).collect();
-        let (mentor, offer) = rayon::join(
-            || {
-                side_fairness(
-                    inst,
-                    &cands.mentor,
-                    &cands.mentor_start,
-                    m_side,
-                    mentor_caps,
-                    &mentor_scores,
-                    |p| inst.participants[p as usize].seeks_mentor || m_side.pinned[p as usize],
-                )
-            },
-            || {
-                side_fairness(
-                    inst,
-                    &cands.offer,
-                    &cands.offer_start,
-                    o_side,
-                    offer_caps,
-                    &offer_scores,
-                    |p| inst.participants[p as usize].goals != 0 || o_side.pinned[p as usize],
-                )
-            },
-        );
-        let fairness = Fairness { mentor, offer };
-
         let (given_m, given_o) = cands.prev_given;
         let continuity = (given_m + given_o > 0).then(|| Continuity {
             mentor: continuity_stats(&cands.prev_mentor, &m_side.assigned, given_m),
             offer: continuity_stats(&cands.prev_offer, &o_side.assigned, given_o),
         });
-
         Report {
             continuity,
-            objective: cfg.objective,
-            mentor_matches,
-            offer_matches,
-            unmatched,
-            alternatives,
-            fairness,
+            objective: self.config.objective,
+            mentor_matches: m.matches,
+            offer_matches: o.matches,
+            unmatched: by_participant(m.unmatched, o.unmatched),
+            alternatives: by_participant(m.alternatives, o.alternatives),
+            fairness: Fairness {
+                mentor: m.fairness,
+                offer: o.fairness,
+            },
             summary,
         }
     }
 }
 
-/// One participant's part of the report, built independently.
-#[derive(Default)]
-struct Entry {
-    seeks_mentor: bool,
-    seeks_offer: bool,
-    mentor: Option<MentorMatch>,
-    offer: Option<OfferMatch>,
-    unmatched: Vec<Unmatched>,
-    alternatives: Vec<Alternatives>,
+/// What one side's part of the report reads.
+struct SideIn<'a> {
+    side: Side,
+    /// The side's lists (with the pairs priced in) and their starts.
+    lists: (&'a [Cand], &'a [usize]),
+    /// Per participant: providers removed by each rule.
+    rejected: &'a [RuleCounts],
+    res: &'a SideResult,
+    caps: &'a [u32],
+}
+
+/// One side's part of the report (see [`side_part`]).
+struct SidePart<M> {
+    /// By participant.
+    matches: Vec<M>,
+    /// By participant, with its index.
+    unmatched: Vec<(u32, Unmatched)>,
+    /// By participant, with its index.
+    alternatives: Vec<(u32, Alternatives)>,
+    fairness: SideFairness,
+    /// Candidate pairs (with those priced in).
+    pairs: u64,
+    total: i64,
+    pinned: u32,
+    pinned_with_violations: u32,
+}
+
+/// One side's matches (`matched(p, q, pinned)`; `facts` gives a match's
+/// score and whether it is pinned and breaks a rule), its unmatched
+/// participants among those who seek it, with the reason, alternatives
+/// and fairness. Each is built in parallel over participants and collected
+/// in participant order, so the part does not depend on the threads.
+fn side_part<M: Send>(
+    inst: &Instance,
+    cfg: &Config,
+    s: &SideIn<'_>,
+    seeks: impl Fn(u32) -> bool + Sync,
+    name: &(dyn Fn(u32) -> String + Sync),
+    matched: impl Fn(u32, u32, bool) -> M + Sync,
+    facts: impl Fn(&M) -> (i64, bool, bool),
+) -> SidePart<M> {
+    let n = inst.participants.len() as u32;
+    let (list, start) = s.lists;
+    let (res, caps) = (s.res, s.caps);
+    let list_of = |p: u32| &list[start[p as usize]..start[p as usize + 1]];
+    let hold = holders(
+        &res.assigned,
+        caps.len(),
+        |p, q| score_of(list_of(p), q),
+        inst,
+    );
+    let matches: Vec<M> = (0..n)
+        .into_par_iter()
+        .filter_map(|p| res.assigned[p as usize].map(|q| matched(p, q, res.pinned[p as usize])))
+        .collect();
+    let unmatched = (0..n)
+        .into_par_iter()
+        .filter(|&p| res.assigned[p as usize].is_none() && seeks(p))
+        .map(|p| {
+            let reason = unmatched_reason(list_of(p), &s.rejected[p as usize], &hold, caps, name);
+            let participant = inst.participant(p).id.clone();
+            let side = s.side;
+            (
+                p,
+                Unmatched {
+                    participant,
+                    side,
+                    reason,
+                },
+            )
+        })
+        .collect();
+    let alternatives = if cfg.alternatives == 0 {
+        Vec::new()
+    } else {
+        (0..n)
+            .into_par_iter()
+            .filter(|&p| !list_of(p).is_empty())
+            .map(|p| {
+                let ranked = top_ranked(list_of(p), cfg.alternatives as usize)
+                    .into_iter()
+                    .map(|c| {
+                        let chosen = res.assigned[p as usize] == Some(c.q);
+                        Alternative {
+                            provider: name(c.q),
+                            score: c.score,
+                            chosen,
+                            taken_by: if chosen {
+                                Arc::default()
+                            } else {
+                                hold[c.q as usize].clone()
+                            },
+                        }
+                    })
+                    .collect();
+                let participant = inst.participant(p).id.clone();
+                let side = s.side;
+                (
+                    p,
+                    Alternatives {
+                        participant,
+                        side,
+                        ranked,
+                    },
+                )
+            })
+            .collect()
+    };
+    let (mut total, mut pinned, mut pinned_with_violations) = (0, 0, 0);
+    let mut scores = Vec::with_capacity(matches.len());
+    for m in &matches {
+        let (score, is_pinned, violated) = facts(m);
+        total += score;
+        scores.push(score);
+        pinned += u32::from(is_pinned);
+        pinned_with_violations += u32::from(is_pinned && violated);
+    }
+    let fairness = side_fairness(inst, list, start, res, caps, &scores, seeks);
+    SidePart {
+        matches,
+        unmatched,
+        alternatives,
+        fairness,
+        pairs: list.len() as u64,
+        total,
+        pinned,
+        pinned_with_violations,
+    }
+}
+
+/// Two lists by participant merged into one, `a`'s entry first where both
+/// have one.
+fn by_participant<T>(a: Vec<(u32, T)>, b: Vec<(u32, T)>) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().peekable();
+    for (p, x) in a {
+        while let Some((_, y)) = b.next_if(|(q, _)| *q < p) {
+            out.push(y);
+        }
+        out.push(x);
+    }
+    out.extend(b.map(|(_, y)| y));
+    out
 }
 
 /// The best `k` candidates, by score (ties: lower provider index first).
@@ -909,7 +965,7 @@ fn solve_priced(
     caps: &[u32],
     pinned: &[(u32, u32)],
     pinned_min: Option<i64>,
-    (rank, stop): (&[u32], assign::Stop<'_>),
+    (rank, stop, beside): (&[u32], assign::Stop<'_>, &(dyn Fn() + Sync)),
     (ctl, price_stage): (&Control, Stage),
 ) -> Result<(SideResult, Pricing, Option<Csr>)> {
     let n = inst.participants.len();
@@ -964,24 +1020,28 @@ fn solve_priced(
     let mut spare_lists: Option<Csr> = None;
     // The last round's solver graph, whose arrays the next one reuses.
     let mut graph_spare: Option<assign::Graph> = None;
-    // One restricted solve at the whole graph's offset.
+    // One restricted solve at the whole graph's offset, with `beside` on
+    // the other core (the solve keeps one busy).
     let solve_round = |list: &[Cand],
                        start: &[usize],
                        warm: Option<&PrevSolve>,
                        spare: &mut Option<assign::Graph>| {
-        solve_side(
-            n,
-            caps,
-            list,
-            start,
-            pinned,
-            pinned_min,
-            objective,
-            (b_all, warm),
-            rank,
-            stop,
-            spare,
-        )
+        let solve = || {
+            solve_side(
+                n,
+                caps,
+                list,
+                start,
+                pinned,
+                pinned_min,
+                objective,
+                (b_all, warm),
+                rank,
+                stop,
+                spare,
+            )
+        };
+        rayon::join(solve, beside).0
     };
     // What the last pass priced against, for incremental passes.
     let mut last: Option<LastPass> = None;

@@ -1591,51 +1591,6 @@ impl Candidates {
         Ok(out)
     }
 
-    /// These candidates with the lists of a side replaced where given
-    /// (the lists after pricing), the rest copied: a side's replaced
-    /// lists are not copied first (at a million participants, 28
-    /// million pairs).
-    pub(crate) fn with_lists(
-        &self,
-        mentor_lists: Option<(Vec<Cand>, Vec<usize>)>,
-        offer_lists: Option<(Vec<Cand>, Vec<usize>)>,
-    ) -> Candidates {
-        let Candidates {
-            mentor,
-            mentor_start,
-            offer,
-            offer_start,
-            mentor_rejected,
-            offer_rejected,
-            prev_mentor,
-            prev_offer,
-            prev_given,
-            pruned,
-            cut,
-            provider_cut,
-            index,
-        } = self;
-        let (mentor, mentor_start) =
-            mentor_lists.unwrap_or_else(|| (mentor.clone(), mentor_start.clone()));
-        let (offer, offer_start) =
-            offer_lists.unwrap_or_else(|| (offer.clone(), offer_start.clone()));
-        Candidates {
-            mentor,
-            mentor_start,
-            offer,
-            offer_start,
-            mentor_rejected: mentor_rejected.clone(),
-            offer_rejected: offer_rejected.clone(),
-            prev_mentor: prev_mentor.clone(),
-            prev_offer: prev_offer.clone(),
-            prev_given: *prev_given,
-            pruned: *pruned,
-            cut: cut.clone(),
-            provider_cut: provider_cut.clone(),
-            index: index.clone(),
-        }
-    }
-
     /// Number of feasible participant–mentor pairs.
     ///
     /// ```
@@ -1671,11 +1626,13 @@ impl Candidates {
     }
 
     /// Participant `p`'s mentor candidates.
+    #[cfg(test)]
     pub(crate) fn mentors_of(&self, p: u32) -> &[Cand] {
         &self.mentor[self.mentor_start[p as usize]..self.mentor_start[p as usize + 1]]
     }
 
     /// Participant `p`'s offer candidates.
+    #[cfg(test)]
     pub(crate) fn offers_of(&self, p: u32) -> &[Cand] {
         &self.offer[self.offer_start[p as usize]..self.offer_start[p as usize + 1]]
     }
