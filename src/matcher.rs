@@ -701,17 +701,20 @@ fn score_of(list: &[Cand], q: u32) -> Option<i64> {
 fn holders(
     assigned: &[Option<u32>],
     n_providers: usize,
-    score: impl Fn(u32, u32) -> Option<i64>,
+    score: impl Fn(u32, u32) -> Option<i64> + Sync,
     inst: &Instance,
 ) -> Vec<Arc<[Holder]>> {
-    let mut h: Vec<Vec<(u32, Option<i64>)>> = vec![Vec::new(); n_providers];
+    let mut h: Vec<Vec<u32>> = vec![Vec::new(); n_providers];
     for (p, q) in assigned.iter().enumerate() {
         if let Some(q) = q {
-            h[*q as usize].push((p as u32, score(p as u32, *q)));
+            h[*q as usize].push(p as u32);
         }
     }
-    h.into_iter()
-        .map(|mut v| {
+    h.into_par_iter()
+        .enumerate()
+        .map(|(q, v)| {
+            let mut v: Vec<(u32, Option<i64>)> =
+                v.into_iter().map(|p| (p, score(p, q as u32))).collect();
             v.sort_by_key(|&(p, s)| (Reverse(s), p));
             v.into_iter()
                 .map(|(p, s)| Holder {

@@ -1276,52 +1276,117 @@ pub(crate) fn entering_pairs(
     }
 }
 
-/// Add each provider's best pairs (`held[q]`: participant, score) to the
-/// lists (`list[start[p]..start[p + 1]]`: participant `p`'s, sorted by
-/// provider) where they are not yet; returns how many were added.
-fn join_provider_lists(
-    list: &mut Vec<Cand>,
-    start: &mut Vec<usize>,
-    held: Vec<Vec<(u32, i64)>>,
-) -> u64 {
-    let mut extra: Vec<Cand> = held
-        .into_iter()
-        .enumerate()
-        .flat_map(|(q, h)| {
-            h.into_iter().map(move |(p, score)| Cand {
+/// Pairs by participant, and where each participant's begin (one more
+/// than participants, the last the end).
+type Csr = (Vec<Cand>, Vec<usize>);
+
+/// Each provider's best pairs (`held[q]`: participant, score) by
+/// participant, `n` of them: `(pairs, start)`, participant `p`'s
+/// `pairs[start[p]..start[p + 1]]`, sorted by provider.
+fn by_participant(held: Vec<Vec<(u32, i64)>>, n: usize) -> Csr {
+    let mut start = vec![0usize; n + 1];
+    for h in &held {
+        for &(p, _) in h {
+            start[p as usize + 1] += 1;
+        }
+    }
+    for p in 0..n {
+        start[p + 1] += start[p];
+    }
+    let mut at = start.clone();
+    let mut pairs = vec![
+        Cand {
+            p: 0,
+            q: 0,
+            score: 0
+        };
+        start[n]
+    ];
+    for (q, h) in held.into_iter().enumerate() {
+        for (p, score) in h {
+            let i = &mut at[p as usize];
+            pairs[*i] = Cand {
                 p,
                 q: q as u32,
                 score,
-            })
+            };
+            *i += 1;
+        }
+    }
+    (pairs, start)
+}
+
+/// Participants `0..n`'s lists (`own(p)`, sorted by provider) joined with
+/// their providers' best pairs (`held`, as [`by_participant`]) where these
+/// are not in them yet, into one array with its starts; and how many were
+/// added. Built in parallel by blocks of participants.
+fn joined_lists<'a>(
+    n: usize,
+    own: impl Fn(usize) -> &'a [Cand] + Sync,
+    held: &Csr,
+) -> (Vec<Cand>, Vec<usize>, u64) {
+    const BLOCK: usize = 4096;
+    let (extra, extra_start) = held;
+    let blocks: Vec<(Vec<Cand>, Vec<usize>, usize)> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let (mut list, mut lens, mut kept) = (Vec::new(), Vec::with_capacity(BLOCK), 0);
+            for p in b * BLOCK..n.min((b + 1) * BLOCK) {
+                let from = list.len();
+                let own = own(p);
+                kept += own.len();
+                let extra = extra_start
+                    .get(p..p + 2)
+                    .map_or(&[][..], |s| &extra[s[0]..s[1]]);
+                let mut i = 0;
+                for c in extra {
+                    while i < own.len() && own[i].q < c.q {
+                        list.push(own[i]);
+                        i += 1;
+                    }
+                    if own.get(i).is_some_and(|o| o.q == c.q) {
+                        debug_assert_eq!(own[i].score, c.score, "one pair, one score");
+                    } else {
+                        list.push(*c);
+                    }
+                }
+                list.extend_from_slice(&own[i..]);
+                lens.push(list.len() - from);
+            }
+            (list, lens, kept)
         })
         .collect();
-    extra.par_sort_unstable_by_key(|c| (c.p, c.q));
-    let n = start.len() - 1;
-    let mut joined = Vec::with_capacity(list.len() + extra.len());
-    let mut joined_start = Vec::with_capacity(n + 1);
-    let mut e = extra.iter().peekable();
-    for p in 0..n {
-        joined_start.push(joined.len());
-        let own = &list[start[p]..start[p + 1]];
-        let mut i = 0;
-        while let Some(c) = e.next_if(|c| c.p as usize == p) {
-            while i < own.len() && own[i].q < c.q {
-                joined.push(own[i]);
-                i += 1;
-            }
-            if own.get(i).is_some_and(|o| o.q == c.q) {
-                debug_assert_eq!(own[i].score, c.score, "one pair, one score");
-            } else {
-                joined.push(*c);
-            }
+    let mut start = Vec::with_capacity(n + 1);
+    start.push(0);
+    let mut kept = 0;
+    for (_, lens, k) in &blocks {
+        for len in lens {
+            start.push(start[start.len() - 1] + len);
         }
-        joined.extend_from_slice(&own[i..]);
+        kept += k;
     }
-    joined_start.push(joined.len());
-    let added = (joined.len() - list.len()) as u64;
-    *list = joined;
-    *start = joined_start;
-    added
+    // The blocks into one array, on both threads: its pages are fresh, and
+    // faulting in some 60,000 of them (a million participants' mentor
+    // pairs) one after another took longer than the copy.
+    let zero = Cand {
+        p: 0,
+        q: 0,
+        score: 0,
+    };
+    let mut list: Vec<Cand> = (0..start[n]).into_par_iter().map(|_| zero).collect();
+    let mut parts = Vec::with_capacity(blocks.len());
+    let mut rest = &mut list[..];
+    for (b, _, _) in &blocks {
+        let (part, tail) = rest.split_at_mut(b.len());
+        parts.push(part);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .zip(blocks)
+        .for_each(|(part, (b, _, _))| part.copy_from_slice(&b));
+    let added = (list.len() - kept) as u64;
+    (list, start, added)
 }
 
 /// Feasible providers: all of them less those some rule removed.
@@ -1531,63 +1596,62 @@ impl Candidates {
                 (p, (mc, mr, oc, or, mcut, ocut))
             })
             .collect();
-        let mut slots: Vec<Option<_>> = Vec::new();
-        slots.resize_with(scored.len(), || None);
-        for (p, r) in scored {
-            slots[p as usize] = Some(r);
+        // `scored` is in the walk's order: each participant's place in it.
+        let n = scored.len();
+        let mut place = vec![0u32; n];
+        for (i, (p, _)) in scored.iter().enumerate() {
+            place[*p as usize] = i as u32;
         }
-        let per_p: Vec<_> = slots
-            .into_iter()
-            .map(|r| r.expect("every participant scored once"))
-            .collect();
         ctl.check(Stage::Candidates)?;
         ctl.progress(Stage::Candidates, total, total);
-        let n = per_p.len();
-        let mut out = Candidates {
-            mentor: Vec::with_capacity(per_p.iter().map(|x| x.0.len()).sum()),
-            mentor_start: Vec::with_capacity(n + 1),
-            offer: Vec::with_capacity(per_p.iter().map(|x| x.2.len()).sum()),
-            offer_start: Vec::with_capacity(n + 1),
-            mentor_rejected: Vec::with_capacity(n),
-            offer_rejected: Vec::with_capacity(n),
+        let of = |p: usize| &scored[place[p] as usize].1;
+        // With a `k`, each provider's best pairs join the lists too.
+        let (held, provider_cut) = match tops {
+            Some((mtop, otop)) => {
+                let ((mh, mc), (oh, oc)) = (mtop.finish(), otop.finish());
+                ((by_participant(mh, n), by_participant(oh, n)), (mc, oc))
+            }
+            None => Default::default(),
+        };
+        let (mentor, mentor_start, m_added) = joined_lists(n, |p| &of(p).0, &held.0);
+        let (offer, offer_start, o_added) = joined_lists(n, |p| &of(p).2, &held.1);
+        // Feasible pairs less those kept.
+        let (m_all, o_all) = (inst.mentors.len(), inst.offers.len());
+        let pruned = (0..n)
+            .into_par_iter()
+            .map(|p| {
+                let x = of(p);
+                (
+                    u64::from(count_feasible(&x.1, m_all)) - x.0.len() as u64,
+                    u64::from(count_feasible(&x.3, o_all)) - x.2.len() as u64,
+                )
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let cut = if keep.is_some() {
+            (
+                (0..n).into_par_iter().map(|p| of(p).4).collect(),
+                (0..n).into_par_iter().map(|p| of(p).5).collect(),
+            )
+        } else {
+            Default::default()
+        };
+        let out = Candidates {
+            mentor,
+            mentor_start,
+            offer,
+            offer_start,
+            mentor_rejected: (0..n).into_par_iter().map(|p| of(p).1).collect(),
+            offer_rejected: (0..n).into_par_iter().map(|p| of(p).3).collect(),
             prev_mentor,
             prev_offer,
             prev_given: previous.counts(),
-            pruned: (0, 0),
-            cut: (Vec::new(), Vec::new()),
-            provider_cut: (Vec::new(), Vec::new()),
+            pruned: (pruned.0 - m_added, pruned.1 - o_added),
+            cut,
+            provider_cut,
             index: std::sync::Arc::new(index),
         };
-        let mut pruned = (0u64, 0u64);
-        if keep.is_some() {
-            out.cut = (
-                per_p.iter().map(|x| x.4).collect(),
-                per_p.iter().map(|x| x.5).collect(),
-            );
-        }
-        for (mc, mr, oc, or, _, _) in per_p {
-            pruned.0 += u64::from(count_feasible(&mr, inst.mentors.len())) - mc.len() as u64;
-            pruned.1 += u64::from(count_feasible(&or, inst.offers.len())) - oc.len() as u64;
-            out.mentor_start.push(out.mentor.len());
-            out.mentor.extend(mc);
-            out.mentor_rejected.push(mr);
-            out.offer_start.push(out.offer.len());
-            out.offer.extend(oc);
-            out.offer_rejected.push(or);
-        }
-        out.mentor_start.push(out.mentor.len());
-        out.offer_start.push(out.offer.len());
-        if let Some((mtop, otop)) = tops {
-            let (held, cut) = mtop.finish();
-            let added = join_provider_lists(&mut out.mentor, &mut out.mentor_start, held);
-            pruned.0 -= added;
-            out.provider_cut.0 = cut;
-            let (held, cut) = otop.finish();
-            let added = join_provider_lists(&mut out.offer, &mut out.offer_start, held);
-            pruned.1 -= added;
-            out.provider_cut.1 = cut;
-        }
-        out.pruned = pruned;
+        // A million participants' lists, freed on both threads.
+        scored.into_par_iter().for_each(drop);
         Ok(out)
     }
 
