@@ -799,18 +799,16 @@ fn solve_side(
             providers.push(q as u32);
         }
     }
-    let mut lefts = Vec::new();
-    for p in 0..n {
-        if is_pinned[p] {
-            continue;
-        }
-        if cands[start[p]..start[p + 1]]
-            .iter()
-            .any(|c| right_of_provider[c.q as usize] != u32::MAX)
-        {
-            lefts.push(p as u32);
-        }
-    }
+    let mut lefts: Vec<u32> = (0..n as u32)
+        .into_par_iter()
+        .filter(|&p| {
+            let p = p as usize;
+            !is_pinned[p]
+                && cands[start[p]..start[p + 1]]
+                    .iter()
+                    .any(|c| right_of_provider[c.q as usize] != u32::MAX)
+        })
+        .collect();
     // For the assignment solvers, neighbours next to each other: a
     // provider's participants then sit close together in the solver's
     // arrays, which its searches read faster than indices spread over the
@@ -820,7 +818,7 @@ fn solve_side(
     // acceptance breaks ties by participant index, so keeps that order.
     if objective != MatchObjective::Stable {
         // Ranks are distinct: an unstable sort gives the same order.
-        lefts.sort_unstable_by_key(|&p| rank[p as usize]);
+        lefts.par_sort_unstable_by_key(|&p| rank[p as usize]);
     }
     let rop = &right_of_provider;
     let edges = || {
@@ -1239,18 +1237,39 @@ fn solve_priced(
         // The kept pairs and those that enter, straight into one new array
         // (no list per participant: at a million that copy was the peak).
         let (mut merged, mut merged_start) = spare_lists.take().unwrap_or_default();
-        merged.clear();
-        merged.reserve(list.len() + entering);
         merged_start.clear();
         merged_start.reserve(n + 1);
-        for (p, (enter, _, _, _)) in priced.into_iter().enumerate() {
-            let from = merged.len();
-            merged_start.push(from);
-            merged.extend_from_slice(&list[start[p]..start[p + 1]]);
-            merged.extend(enter);
-            merged[from..].sort_unstable_by_key(|c| c.q);
+        merged_start.push(0);
+        for (p, x) in priced.iter().enumerate() {
+            merged_start.push(merged_start[p] + (start[p + 1] - start[p]) + x.0.len());
         }
-        merged_start.push(merged.len());
+        merged.clear();
+        merged.resize(
+            merged_start[n],
+            Cand {
+                p: 0,
+                q: 0,
+                score: 0,
+            },
+        );
+        // Each participant's part of the array, filled on both threads.
+        let mut parts = Vec::with_capacity(n);
+        let mut rest = &mut merged[..];
+        for w in merged_start.windows(2) {
+            let (part, tail) = rest.split_at_mut(w[1] - w[0]);
+            parts.push(part);
+            rest = tail;
+        }
+        parts
+            .into_par_iter()
+            .zip(priced)
+            .enumerate()
+            .for_each(|(p, (part, (enter, _, _, _)))| {
+                let own = &list[start[p]..start[p + 1]];
+                part[..own.len()].copy_from_slice(own);
+                part[own.len()..].copy_from_slice(&enter);
+                part.sort_unstable_by_key(|c| c.q);
+            });
         spare_lists = owned.replace((merged, merged_start));
     }
 }
