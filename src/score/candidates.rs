@@ -1894,6 +1894,12 @@ impl ProviderTop {
     }
 }
 
+/// The pairs a participant's list has room for when the walk keeps its
+/// best `k` (it is cut to those at the end): at a million participants
+/// some 20 pairs are scored per participant and side, and a list grown
+/// from nothing moved four times, mostly into fresh pages.
+const ROOM: usize = 64;
+
 /// What one participant's pass finds on one side.
 struct Found<'a> {
     p: u32,
@@ -2021,7 +2027,11 @@ impl<'a> Found<'a> {
             p,
             prev,
             prov: prov.filter(|_| cells.is_none() && top.is_some_and(|k| k > 0)),
-            out: Vec::new(),
+            out: Vec::with_capacity(if prov.is_some() && cells.is_none() {
+                ROOM
+            } else {
+                0
+            }),
             counts: [0; Rule::COUNT],
             best: Best::new(top),
             skipped: i64::MIN,
