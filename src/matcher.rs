@@ -112,7 +112,7 @@ impl Matcher {
     /// Report progress by stage to `observer`.
     ///
     /// ```
-    /// use std::sync::{Arc, OnceLock};
+    /// use std::sync::Arc;
     /// use mentormatch::{Config, Matcher, Observer, Stage};
     /// struct Quiet;
     /// impl Observer for Quiet {
@@ -311,7 +311,7 @@ impl Matcher {
             self.offer_part(inst, cands, (list, start), res, &offer_caps)
         };
         let beside = || {
-            if let Some(done) = offers_done.get() {
+            if let Some(done) = offers_done.get().filter(|_| !ctl.cancelled()) {
                 offer_part.get_or_init(|| build_offer_part(done));
             }
         };
@@ -348,8 +348,8 @@ impl Matcher {
                 )
                 .map_err(in_stage(Stage::SolveOffers));
                 ctl.progress(Stage::SolveOffers, 1, 1);
-                let done = r?;
-                let _ = offers_done.set(done);
+                // Set here only, once.
+                offers_done.set(r?).ok();
                 Ok(())
             },
         );
