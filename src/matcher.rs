@@ -16,7 +16,9 @@ use crate::report::{
     Reason, Report, Side, SideFairness, Summary, Unmatched, score_stats,
 };
 use crate::report::{Continuity, ContinuityStats};
-use crate::score::{self, Cand, Candidates, Config, MatchObjective, Previous, Rule, RuleCounts};
+use crate::score::{
+    self, Breakdown, Cand, Candidates, Config, MatchObjective, Previous, Rule, RuleCounts,
+};
 
 /// Runs the pipeline on a validated [`Instance`] with a [`Config`].
 ///
@@ -391,36 +393,26 @@ impl Matcher {
         res: &SideResult,
         caps: &[u32],
     ) -> SidePart<MentorMatch> {
-        let cfg = &self.config;
         let input = SideIn {
             side: Side::Mentor,
             lists,
-            rejected: &cands.mentor_rejected,
             res,
             caps,
         };
-        let seeks = |p: u32| inst.participants[p as usize].seeks_mentor || res.pinned[p as usize];
-        let name = |q: u32| inst.mentor(q).id.to_string();
-        let matched = |p: u32, m: u32, pinned: bool| {
-            let (mut breakdown, violations) = match score::evaluate_mentor(inst, cfg, p, m, false) {
-                Ok(b) => (b, Vec::new()),
-                Err(mask) => (
-                    score::mentor_breakdown_any(inst, cfg, p, m),
-                    score::rules_of(mask),
-                ),
-            };
-            breakdown.continuity = score::continuity(cfg, cands.prev_mentor[p as usize], m);
-            MentorMatch {
+        side_part(
+            inst,
+            &self.config,
+            cands,
+            &input,
+            |p, m, pinned, b, violations| MentorMatch {
                 participant: inst.participant(p).id.clone(),
                 mentor: inst.mentor(m).id.clone(),
-                score: breakdown.total(),
-                breakdown,
+                score: b.total(),
+                breakdown: b,
                 pinned,
                 violations,
-            }
-        };
-        let facts = |m: &MentorMatch| (m.score, m.pinned, !m.violations.is_empty());
-        side_part(inst, cfg, &input, seeks, &name, matched, facts)
+            },
+        )
     }
 
     /// The offer side's part of the report.
@@ -432,38 +424,30 @@ impl Matcher {
         res: &SideResult,
         caps: &[u32],
     ) -> SidePart<OfferMatch> {
-        let cfg = &self.config;
         let input = SideIn {
             side: Side::Offer,
             lists,
-            rejected: &cands.offer_rejected,
             res,
             caps,
         };
-        let seeks = |p: u32| inst.participants[p as usize].goals != 0 || res.pinned[p as usize];
-        let name = |q: u32| inst.offer(q).1.id.to_string();
-        let matched = |p: u32, o: u32, pinned: bool| {
-            let (mut breakdown, violations) = match score::evaluate_offer(inst, cfg, p, o, false) {
-                Ok(b) => (b, Vec::new()),
-                Err(mask) => (
-                    score::offer_breakdown_any(inst, cfg, p, o),
-                    score::rules_of(mask),
-                ),
-            };
-            breakdown.continuity = score::continuity(cfg, cands.prev_offer[p as usize], o);
-            let (company, offer) = inst.offer(o);
-            OfferMatch {
-                participant: inst.participant(p).id.clone(),
-                offer: offer.id.clone(),
-                company: company.id.clone(),
-                score: breakdown.total(),
-                breakdown,
-                pinned,
-                violations,
-            }
-        };
-        let facts = |m: &OfferMatch| (m.score, m.pinned, !m.violations.is_empty());
-        side_part(inst, cfg, &input, seeks, &name, matched, facts)
+        side_part(
+            inst,
+            &self.config,
+            cands,
+            &input,
+            |p, o, pinned, b, violations| {
+                let (company, offer) = inst.offer(o);
+                OfferMatch {
+                    participant: inst.participant(p).id.clone(),
+                    offer: offer.id.clone(),
+                    company: company.id.clone(),
+                    score: b.total(),
+                    breakdown: b,
+                    pinned,
+                    violations,
+                }
+            },
+        )
     }
 
     /// The report from both sides' parts: entries by participant, the
@@ -517,8 +501,6 @@ struct SideIn<'a> {
     side: Side,
     /// The side's lists (with the pairs priced in) and their starts.
     lists: (&'a [Cand], &'a [usize]),
-    /// Per participant: providers removed by each rule.
-    rejected: &'a [RuleCounts],
     res: &'a SideResult,
     caps: &'a [u32],
 }
@@ -539,20 +521,61 @@ struct SidePart<M> {
     pinned_with_violations: u32,
 }
 
-/// One side's matches (`matched(p, q, pinned)`; `facts` gives a match's
-/// score and whether it is pinned and breaks a rule), its unmatched
-/// participants among those who seek it, with the reason, alternatives
-/// and fairness. Each is built in parallel over participants and collected
-/// in participant order, so the part does not depend on the threads.
+/// One side's matches (`matched(p, q, pinned, breakdown, violations)`
+/// makes one from the pair's breakdown with its continuity, and the rules
+/// a pinned pair breaks), its unmatched participants among those who seek
+/// it, with the reason, alternatives and fairness. Each is built in
+/// parallel over participants and collected in participant order, so the
+/// part does not depend on the threads.
 fn side_part<M: Send>(
     inst: &Instance,
     cfg: &Config,
+    cands: &Candidates,
     s: &SideIn<'_>,
-    seeks: impl Fn(u32) -> bool + Sync,
-    name: &(dyn Fn(u32) -> String + Sync),
-    matched: impl Fn(u32, u32, bool) -> M + Sync,
-    facts: impl Fn(&M) -> (i64, bool, bool),
+    matched: impl Fn(u32, u32, bool, Breakdown, Vec<Rule>) -> M + Sync,
 ) -> SidePart<M> {
+    let mentors = s.side == Side::Mentor;
+    let (rejected, prev) = if mentors {
+        (&cands.mentor_rejected, &cands.prev_mentor)
+    } else {
+        (&cands.offer_rejected, &cands.prev_offer)
+    };
+    let seeks = |p: u32| {
+        let pc = &inst.participants[p as usize];
+        (if mentors {
+            pc.seeks_mentor
+        } else {
+            pc.goals != 0
+        }) || s.res.pinned[p as usize]
+    };
+    let name = |q: u32| {
+        if mentors {
+            inst.mentor(q).id.to_string()
+        } else {
+            inst.offer(q).1.id.to_string()
+        }
+    };
+    // A pinned pair may break a rule: its breakdown then ignores them.
+    let breakdown = |p: u32, q: u32| {
+        let checked = if mentors {
+            score::evaluate_mentor(inst, cfg, p, q, false)
+        } else {
+            score::evaluate_offer(inst, cfg, p, q, false)
+        };
+        let (mut b, violations) = match checked {
+            Ok(b) => (b, Vec::new()),
+            Err(mask) if mentors => (
+                score::mentor_breakdown_any(inst, cfg, p, q),
+                score::rules_of(mask),
+            ),
+            Err(mask) => (
+                score::offer_breakdown_any(inst, cfg, p, q),
+                score::rules_of(mask),
+            ),
+        };
+        b.continuity = score::continuity(cfg, prev[p as usize], q);
+        (b, violations)
+    };
     let n = inst.participants.len() as u32;
     let (list, start) = s.lists;
     let (res, caps) = (s.res, s.caps);
@@ -563,15 +586,28 @@ fn side_part<M: Send>(
         |p, q| score_of(list_of(p), q),
         inst,
     );
-    let matches: Vec<M> = (0..n)
+    // Each match with its score and whether it is pinned, and pinned
+    // against a rule.
+    let made: Vec<(M, i64, bool, bool)> = (0..n)
         .into_par_iter()
-        .filter_map(|p| res.assigned[p as usize].map(|q| matched(p, q, res.pinned[p as usize])))
+        .filter_map(|p| {
+            let q = res.assigned[p as usize]?;
+            let pinned = res.pinned[p as usize];
+            let (b, violations) = breakdown(p, q);
+            let (score, violated) = (b.total(), !violations.is_empty());
+            Some((
+                matched(p, q, pinned, b, violations),
+                score,
+                pinned,
+                pinned && violated,
+            ))
+        })
         .collect();
     let unmatched = (0..n)
         .into_par_iter()
         .filter(|&p| res.assigned[p as usize].is_none() && seeks(p))
         .map(|p| {
-            let reason = unmatched_reason(list_of(p), &s.rejected[p as usize], &hold, caps, name);
+            let reason = unmatched_reason(list_of(p), &rejected[p as usize], &hold, caps, &name);
             let participant = inst.participant(p).id.clone();
             let side = s.side;
             (
@@ -621,13 +657,14 @@ fn side_part<M: Send>(
             .collect()
     };
     let (mut total, mut pinned, mut pinned_with_violations) = (0, 0, 0);
-    let mut scores = Vec::with_capacity(matches.len());
-    for m in &matches {
-        let (score, is_pinned, violated) = facts(m);
+    let mut matches = Vec::with_capacity(made.len());
+    let mut scores = Vec::with_capacity(made.len());
+    for (m, score, is_pinned, violated) in made {
+        matches.push(m);
         total += score;
         scores.push(score);
         pinned += u32::from(is_pinned);
-        pinned_with_violations += u32::from(is_pinned && violated);
+        pinned_with_violations += u32::from(violated);
     }
     let fairness = side_fairness(inst, list, start, res, caps, &scores, seeks);
     SidePart {
