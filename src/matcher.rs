@@ -307,10 +307,8 @@ impl Matcher {
         let offers_done: OnceLock<(SideResult, Pricing, Option<Csr>)> = OnceLock::new();
         let offer_part: OnceLock<SidePart<OfferMatch>> = OnceLock::new();
         let build_offer_part = |(res, _, lists): &(SideResult, Pricing, Option<Csr>)| {
-            let (list, start) = lists
-                .as_ref()
-                .map_or((&cands.offer[..], &cands.offer_start[..]), |(l, s)| (l, s));
-            self.offer_part(inst, cands, (list, start), res, &offer_caps)
+            let input = SideIn::new(Side::Offer, cands, res, lists.as_ref(), &offer_caps);
+            self.offer_part(inst, cands, &input)
         };
         let beside = || {
             if let Some(done) = offers_done.get().filter(|_| !ctl.cancelled()) {
@@ -358,16 +356,12 @@ impl Matcher {
         let ((m_side, m_pricing, m_lists), ()) = (m_side?, o_side?);
         ctl.check(Stage::Report)?;
         ctl.progress(Stage::Report, 0, 1);
-        let (m_list, m_start) = m_lists
-            .as_ref()
-            .map_or((&cands.mentor[..], &cands.mentor_start[..]), |(l, s)| {
-                (l, s)
-            });
+        let m_input = SideIn::new(Side::Mentor, cands, &m_side, m_lists.as_ref(), &mentor_caps);
         let o_done = offers_done
             .get()
             .expect("the offer side is solved when it returns Ok");
         let (m_part, _) = rayon::join(
-            || self.mentor_part(inst, cands, (m_list, m_start), &m_side, &mentor_caps),
+            || self.mentor_part(inst, cands, &m_input),
             || offer_part.get_or_init(|| build_offer_part(o_done)),
         );
         let (o_part, o_done) = (
@@ -389,21 +383,13 @@ impl Matcher {
         &self,
         inst: &Instance,
         cands: &Candidates,
-        lists: (&[Cand], &[usize]),
-        res: &SideResult,
-        caps: &[u32],
+        input: &SideIn<'_>,
     ) -> SidePart<MentorMatch> {
-        let input = SideIn {
-            side: Side::Mentor,
-            lists,
-            res,
-            caps,
-        };
         side_part(
             inst,
             &self.config,
             cands,
-            &input,
+            input,
             |p, m, pinned, b, violations| MentorMatch {
                 participant: inst.participant(p).id.clone(),
                 mentor: inst.mentor(m).id.clone(),
@@ -420,21 +406,13 @@ impl Matcher {
         &self,
         inst: &Instance,
         cands: &Candidates,
-        lists: (&[Cand], &[usize]),
-        res: &SideResult,
-        caps: &[u32],
+        input: &SideIn<'_>,
     ) -> SidePart<OfferMatch> {
-        let input = SideIn {
-            side: Side::Offer,
-            lists,
-            res,
-            caps,
-        };
         side_part(
             inst,
             &self.config,
             cands,
-            &input,
+            input,
             |p, o, pinned, b, violations| {
                 let (company, offer) = inst.offer(o);
                 OfferMatch {
@@ -503,6 +481,30 @@ struct SideIn<'a> {
     lists: (&'a [Cand], &'a [usize]),
     res: &'a SideResult,
     caps: &'a [u32],
+}
+
+impl<'a> SideIn<'a> {
+    /// Side `side` as solved (`res`), with its final lists when pairs
+    /// were priced in, else the candidates' own.
+    fn new(
+        side: Side,
+        cands: &'a Candidates,
+        res: &'a SideResult,
+        lists: Option<&'a Csr>,
+        caps: &'a [u32],
+    ) -> Self {
+        let own = match side {
+            Side::Mentor => (&cands.mentor[..], &cands.mentor_start[..]),
+            Side::Offer => (&cands.offer[..], &cands.offer_start[..]),
+        };
+        let lists = lists.map_or(own, |(l, s)| (&l[..], &s[..]));
+        SideIn {
+            side,
+            lists,
+            res,
+            caps,
+        }
+    }
 }
 
 /// One side's part of the report (see [`side_part`]).
